@@ -1,0 +1,24 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailUserManager(UserManager):
+    def _create_user_object(self, username, email, password, **extra_fields):
+        return super()._create_user_object(username or email, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A portal user: applicant member, centre staff, or security-agency user; logs in by e-mail."""
+
+    email = models.EmailField(_("이메일"), unique=True)
+    preferred_language = models.CharField(
+        _("선호 언어"), max_length=5, choices=[("ko", "한국어"), ("en", "English")], default="ko"
+    )
+
+    objects = EmailUserManager()
+
+    def save(self, *args, **kwargs):
+        if not self.username:
+            self.username = self.email
+        super().save(*args, **kwargs)

@@ -1,0 +1,204 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from openbanking_portal.errors import PortalError
+
+from . import lifecycle
+from .admin_filters import InstitutionSizeClassFilter, SizeClassFilter, StepFilter
+from .forms import TransitionForm
+from .models import Application, AuditEntry, Institution, Membership
+
+
+class ReadOnlyAuditInline(admin.TabularInline):
+    model = AuditEntry
+    fields = ("at", "action", "actor", "from_state", "to_state", "reason")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("처리 이력 (감사 기록)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "brn_display",
+        "institution_type",
+        "size_class_label",
+        "paid_in_capital",
+        "created_at",
+    )
+    list_filter = ("institution_type", InstitutionSizeClassFilter)
+    search_fields = ("name", "business_registration_number")
+    inlines = [MembershipInline]
+
+    @admin.display(description=_("사업자등록번호"), ordering="business_registration_number")
+    def brn_display(self, obj):
+        return obj.brn_display
+
+    @admin.display(description=_("규모"))
+    def size_class_label(self, obj):
+        return obj.size_class_label()
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = (
+        "reference",
+        "institution",
+        "service_name",
+        "state",
+        "step_display",
+        "state_changed_at",
+    )
+    list_filter = (StepFilter, SizeClassFilter, "state")
+    search_fields = (
+        "institution__name",
+        "institution__business_registration_number",
+        "service_name",
+    )
+    list_select_related = ("institution",)
+    readonly_fields = (
+        "reference",
+        "institution",
+        "state",
+        "step_display",
+        "service_name",
+        "service_description",
+        "created_by",
+        "submitted_at",
+        "state_changed_at",
+    )
+    fields = (
+        *readonly_fields[:3],
+        "step_display",
+        "service_name",
+        "service_description",
+        "launch_date",
+        "created_by",
+        "submitted_at",
+        "state_changed_at",
+    )
+    inlines = [ReadOnlyAuditInline]
+    change_form_template = "admin/applications/application/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # applications are filed by applicants
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("단계"))
+    def step_display(self, obj):
+        return obj.get_step_display()
+
+    @admin.display(description=_("접수번호"))
+    def reference(self, obj):
+        return obj.reference
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/transition/<slug:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="applications_application_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        obj = self.get_object(request, object_id)
+        if obj is not None:
+            extra_context["transitions"] = [
+                {
+                    "name": t.name,
+                    "label": t.custom["label"],
+                    "unmet": lifecycle.unmet_conditions(obj, t),
+                    "url": reverse(
+                        "admin:applications_application_transition", args=[obj.pk, t.name]
+                    ),
+                }
+                for t in lifecycle.available_for(obj, request.user, "staff")
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, name):
+        application = get_object_or_404(
+            Application.objects.select_related("institution"), pk=object_id
+        )
+        t = lifecycle.transition_named(application, name)
+        if t is not None and t.custom.get("actor") != "staff":
+            raise Http404
+        if not self.has_view_permission(request, application):
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None)
+        change_url = reverse("admin:applications_application_change", args=[application.pk])
+        if request.method == "POST" and form.is_valid():
+            try:
+                lifecycle.apply_transition(
+                    application=application,
+                    name=name,
+                    by=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except PortalError as exc:
+                if exc.field:
+                    form.add_error(exc.field, exc.message)
+                else:
+                    self.message_user(request, exc.message, messages.ERROR)
+                    return redirect(change_url)
+            else:
+                self.message_user(
+                    request, _("처리되었습니다: %s") % t.custom["label"], messages.SUCCESS
+                )
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": application,
+            "title": t.custom["label"] if t else name,
+            "transition": t,
+            "unmet": lifecycle.unmet_conditions(application, t) if t else [],
+            "form": form,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/applications/application/transition.html", context)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "action", "application", "institution", "actor", "from_state", "to_state")
+    list_filter = ("action",)
+    search_fields = ("application__institution__name", "institution__name", "reason")
+    list_select_related = ("application__institution", "institution", "actor")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,28 @@
+"""Writing the audit log (append-only). Every service that changes state calls `log_action`."""
+
+from .models import AuditEntry
+
+
+def log_action(
+    *,
+    action: str,
+    actor=None,
+    application=None,
+    institution=None,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    data: dict | None = None,
+) -> AuditEntry:
+    if institution is None and application is not None:
+        institution = application.institution
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        application=application,
+        institution=institution,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        data=data or {},
+    )

@@ -1,0 +1,375 @@
+"""The application and its lifecycle (DOMAIN §2): one state machine per application.
+
+Transitions carry `custom` metadata read by the lifecycle service and the admin:
+`actor` ("applicant" / "staff" / "system"), `reason_required`, `label` and `audit` (dotted action).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from .institution import Institution
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("작성 중")
+    SUBMITTED = "submitted", _("신청 접수")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("보완 요청")
+    RESUBMITTED = "resubmitted", _("보완 제출")
+    APPROVED = "approved", _("이용 승인 (개발·자체 테스트)")
+    FUNCTIONAL_TEST = "functional_test", _("기능점검 진행")
+    SECURITY_CHECK = "security_check", _("보안점검 진행")
+    CONTRACT = "contract", _("계약 진행")
+    LAUNCH_SCHEDULED = "launch_scheduled", _("서비스 실시 예정")
+    LIVE = "live", _("서비스 중")
+    SUSPENDED = "suspended", _("이용 중지")
+    TERMINATED = "terminated", _("해지")
+    REJECTED = "rejected", _("승인 거절")
+    WITHDRAWN = "withdrawn", _("신청 철회")
+
+
+class Step(models.TextChoices):
+    """The coarse step every consumer (filters, API, statistics) reads."""
+
+    APPROVAL = "approval", _("① 이용승인")
+    FUNCTIONAL_TEST = "functional_test", _("② 기능테스트")
+    SECURITY_CHECK = "security_check", _("③ 보안점검")
+    CONTRACT = "contract", _("④ 계약체결")
+    LAUNCH = "launch", _("⑤ 서비스 실시")
+    LIVE = "live", _("서비스 중")
+    SUSPENDED = "suspended", _("이용 중지")
+    TERMINATED = "terminated", _("해지")
+    REJECTED = "rejected", _("승인 거절")
+    WITHDRAWN = "withdrawn", _("철회")
+
+
+STEP_OF_STATE = {
+    State.DRAFT: Step.APPROVAL,
+    State.SUBMITTED: Step.APPROVAL,
+    State.SUPPLEMENT_REQUESTED: Step.APPROVAL,
+    State.RESUBMITTED: Step.APPROVAL,
+    State.APPROVED: Step.FUNCTIONAL_TEST,
+    State.FUNCTIONAL_TEST: Step.FUNCTIONAL_TEST,
+    State.SECURITY_CHECK: Step.SECURITY_CHECK,
+    State.CONTRACT: Step.CONTRACT,
+    State.LAUNCH_SCHEDULED: Step.LAUNCH,
+    State.LIVE: Step.LIVE,
+    State.SUSPENDED: Step.SUSPENDED,
+    State.TERMINATED: Step.TERMINATED,
+    State.REJECTED: Step.REJECTED,
+    State.WITHDRAWN: Step.WITHDRAWN,
+}
+# The five steps in order, for the step indicator.
+MAIN_STEPS = [Step.APPROVAL, Step.FUNCTIONAL_TEST, Step.SECURITY_CHECK, Step.CONTRACT, Step.LAUNCH]
+# An institution has at most one application in these states at a time.
+CLOSED_STATES = [State.REJECTED, State.WITHDRAWN, State.TERMINATED]
+UNDER_DECISION = [State.SUBMITTED, State.RESUBMITTED]
+WITHDRAWABLE = [
+    State.DRAFT,
+    State.SUBMITTED,
+    State.SUPPLEMENT_REQUESTED,
+    State.RESUBMITTED,
+    State.APPROVED,
+    State.FUNCTIONAL_TEST,
+    State.SECURITY_CHECK,
+    State.CONTRACT,
+]
+
+
+def states_of_step(step: str) -> list[str]:
+    return [state for state, s in STEP_OF_STATE.items() if s == step]
+
+
+# --- permissions (callables: instance, user) -------------------------------------------------
+
+
+def is_editing_member(application: "Application", user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return application.institution.memberships.filter(
+        user=user, role__in=["admin", "editor"]
+    ).exists()
+
+
+def staff_with(perm: str):
+    def check(application: "Application", user) -> bool:
+        return bool(
+            user.is_authenticated and user.is_active and user.is_staff and user.has_perm(perm)
+        )
+
+    check.__name__ = f"staff_with_{perm.split('.')[-1]}"
+    return check
+
+
+can_decide = staff_with("applications.decide_application")
+can_advance = staff_with("applications.advance_application")
+can_suspend = staff_with("applications.suspend_application")
+
+
+# --- conditions ------------------------------------------------------------------------------
+
+
+def is_complete(application: "Application") -> bool:
+    return not application.missing_items()
+
+
+def has_signed_contract(application: "Application") -> bool:
+    contract = getattr(application, "contract", None)
+    return bool(contract and contract.signed_at)
+
+
+def has_no_signed_contract(application: "Application") -> bool:
+    return not has_signed_contract(application)
+
+
+def has_launch_date(application: "Application") -> bool:
+    return application.launch_date is not None
+
+
+def launch_date_reached(application: "Application") -> bool:
+    return application.launch_date is not None and application.launch_date <= timezone.localdate()
+
+
+is_complete.message = _("필수 항목이 비어 있습니다.")
+has_signed_contract.message = _("서명된 계약이 없습니다.")
+has_no_signed_contract.message = _(
+    "계약이 이미 체결되어 철회할 수 없습니다. 해지 절차를 이용하세요."
+)
+has_launch_date.message = _("서비스 실시일이 정해지지 않았습니다.")
+launch_date_reached.message = _("서비스 실시일이 아직 되지 않았습니다.")
+
+
+def meta(label, actor, audit, reason_required=False):
+    return {"label": label, "actor": actor, "audit": audit, "reason_required": reason_required}
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see all; applicants only their institutions' applications (STYLE §7)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(institution__memberships__user=user)
+
+    def in_step(self, step: str):
+        return self.filter(state__in=states_of_step(step))
+
+    def in_progress(self):
+        return self.exclude(state__in=CLOSED_STATES)
+
+
+class Application(ConcurrentTransitionMixin, models.Model):
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="applications", verbose_name=_("기관")
+    )
+    service_name = models.CharField(_("서비스명"), max_length=200)
+    service_description = models.TextField(_("서비스 설명 (사업모델)"), blank=True)
+    state = FSMField(
+        _("상태"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
+    )
+    launch_date = models.DateField(_("서비스 실시 예정일"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("작성자"),
+    )
+    created_at = models.DateTimeField(_("작성 시각"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("수정 시각"), auto_now=True)
+    submitted_at = models.DateTimeField(_("최초 접수 시각"), null=True, blank=True)
+    state_changed_at = models.DateTimeField(_("상태 변경 시각"), default=timezone.now)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("이용신청")
+        verbose_name_plural = _("이용신청")
+        ordering = ["-created_at"]
+        permissions = [
+            ("decide_application", _("이용승인 심사 (승인·거절·보완요청)")),
+            ("advance_application", _("기능테스트·보안점검·계약·실시 단계 진행")),
+            ("suspend_application", _("이용중지·재개·해지")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution"],
+                condition=~models.Q(state__in=CLOSED_STATES),
+                name="one_open_application_per_institution",
+                violation_error_message=_("이 기관에는 이미 진행 중인 이용신청이 있습니다."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.service_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"OB-{self.created_at:%Y}-{self.pk:06d}" if self.pk and self.created_at else "OB-NEW"
+
+    @property
+    def step(self) -> str:
+        return STEP_OF_STATE[self.state].value
+
+    def get_step_display(self) -> str:
+        return STEP_OF_STATE[self.state].label
+
+    def missing_items(self) -> list[str]:
+        missing = []
+        if not self.service_name.strip():
+            missing.append(str(_("서비스명")))
+        if not self.service_description.strip():
+            missing.append(str(_("서비스 설명 (사업모델)")))
+        return missing
+
+    # --- step 1: approval (이용승인) --------------------------------------------------------
+    @transition(
+        state,
+        source=State.DRAFT,
+        target=State.SUBMITTED,
+        conditions=[is_complete],
+        permission=is_editing_member,
+        custom=meta(_("신청서 제출"), "applicant", "application.submitted"),
+    )
+    def submit(self):
+        self.submitted_at = self.submitted_at or timezone.now()
+
+    @transition(
+        state,
+        source=UNDER_DECISION,
+        target=State.SUPPLEMENT_REQUESTED,
+        permission=can_decide,
+        custom=meta(
+            _("보완 요청"), "staff", "application.supplement_requested", reason_required=True
+        ),
+    )
+    def request_supplement(self):
+        pass
+
+    @transition(
+        state,
+        source=State.SUPPLEMENT_REQUESTED,
+        target=State.RESUBMITTED,
+        conditions=[is_complete],
+        permission=is_editing_member,
+        custom=meta(_("보완 제출"), "applicant", "application.resubmitted"),
+    )
+    def resubmit(self):
+        pass
+
+    @transition(
+        state,
+        source=UNDER_DECISION,
+        target=State.APPROVED,
+        permission=can_decide,
+        custom=meta(_("이용 승인"), "staff", "application.approved", reason_required=True),
+    )
+    def approve(self):
+        pass
+
+    @transition(
+        state,
+        source=UNDER_DECISION,
+        target=State.REJECTED,
+        permission=can_decide,
+        custom=meta(_("승인 거절"), "staff", "application.rejected", reason_required=True),
+    )
+    def reject(self):
+        pass
+
+    # --- steps 2-5 ----------------------------------------------------------------------------
+    @transition(
+        state,
+        source=State.APPROVED,
+        target=State.FUNCTIONAL_TEST,
+        permission=is_editing_member,
+        custom=meta(_("기능점검 요청"), "applicant", "functional_test.requested"),
+    )
+    def request_functional_test(self):
+        pass
+
+    @transition(
+        state,
+        source=State.FUNCTIONAL_TEST,
+        target=State.SECURITY_CHECK,
+        permission=can_advance,
+        custom=meta(_("기능테스트 통과"), "staff", "functional_test.passed", reason_required=True),
+    )
+    def pass_functional_test(self):
+        pass
+
+    @transition(
+        state,
+        source=State.SECURITY_CHECK,
+        target=State.CONTRACT,
+        permission=can_advance,
+        custom=meta(_("보안점검 완료"), "staff", "security_check.accepted", reason_required=True),
+    )
+    def pass_security_check(self):
+        pass
+
+    @transition(
+        state,
+        source=State.CONTRACT,
+        target=State.LAUNCH_SCHEDULED,
+        conditions=[has_signed_contract, has_launch_date],
+        permission=can_advance,
+        custom=meta(_("서비스 실시 예정 등록"), "staff", "launch.scheduled", reason_required=True),
+    )
+    def schedule_launch(self):
+        pass
+
+    @transition(
+        state,
+        source=State.LAUNCH_SCHEDULED,
+        target=State.LIVE,
+        conditions=[has_signed_contract, launch_date_reached],
+        permission=can_advance,
+        custom=meta(_("서비스 실시"), "staff", "launch.live"),
+    )
+    def go_live(self):
+        pass
+
+    # --- after launch (DOMAIN §9) -------------------------------------------------------------
+    @transition(
+        state,
+        source=State.LIVE,
+        target=State.SUSPENDED,
+        permission=can_suspend,
+        custom=meta(_("이용 중지"), "staff", "application.suspended", reason_required=True),
+    )
+    def suspend(self):
+        pass
+
+    @transition(
+        state,
+        source=State.SUSPENDED,
+        target=State.LIVE,
+        permission=can_suspend,
+        custom=meta(_("이용 재개"), "staff", "application.reinstated", reason_required=True),
+    )
+    def reinstate(self):
+        pass
+
+    @transition(
+        state,
+        source=[State.LIVE, State.SUSPENDED],
+        target=State.TERMINATED,
+        permission=can_suspend,
+        custom=meta(_("해지"), "staff", "application.terminated", reason_required=True),
+    )
+    def terminate(self):
+        pass
+
+    @transition(
+        state,
+        source=WITHDRAWABLE,
+        target=State.WITHDRAWN,
+        conditions=[has_no_signed_contract],
+        permission=is_editing_member,
+        custom=meta(_("신청 철회"), "applicant", "application.withdrawn", reason_required=True),
+    )
+    def withdraw(self):
+        pass

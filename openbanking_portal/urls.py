@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import include, path
+from django.utils.http import urlencode
+from django.views.i18n import set_language
+
+
+def admin_login(request):
+    # The admin's own login form would bypass allauth's MFA stage: send everyone through allauth.
+    if request.user.is_authenticated and not request.user.is_staff:
+        raise PermissionDenied("센터 담당자 전용 화면입니다.")
+    return redirect("/accounts/login/?" + urlencode({"next": request.GET.get("next", "/admin/")}))
+
+
+admin.site.site_header = "오픈뱅킹센터 이용기관 관리"
+admin.site.site_title = "오픈뱅킹센터"
+admin.site.index_title = "이용기관 심사·계약 관리"
+
+urlpatterns = [
+    path("admin/login/", admin_login),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("applications.urls")),
+]

@@ -1,0 +1,63 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PolicyKind(models.TextChoices):
+    SIZE_CLASS = "size_class", _("규모 구분 기준")
+    REVIEW_TARGETS = "review_targets", _("심사 목표 기간")
+
+
+class PolicyVersionQuerySet(models.QuerySet):
+    def in_force(self, kind: str, on=None) -> "PolicyVersion":
+        """The version of `kind` whose effective date is the latest one not after `on`."""
+        on = on or timezone.localdate()
+        version = (
+            self.filter(kind=kind, effective_from__lte=on)
+            .order_by("-effective_from", "-id")
+            .first()
+        )
+        if version is None:
+            raise PolicyVersion.DoesNotExist(f"no {kind} policy in force on {on}")
+        return version
+
+
+class PolicyVersion(models.Model):
+    """Board-set rules as data (DOMAIN §5.2, §6): each change is a new version with an effective date.
+
+    A version whose effective date has arrived is in use and can no longer be edited; staff add a
+    new version instead, so every past evaluation can be reproduced from the version it recorded.
+    """
+
+    kind = models.CharField(_("정책 종류"), max_length=40, choices=PolicyKind.choices)
+    effective_from = models.DateField(_("시행일"))
+    data = models.JSONField(_("정책 값"))
+    note = models.CharField(_("변경 사유"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("작성자"),
+    )
+    created_at = models.DateTimeField(_("작성 시각"), auto_now_add=True)
+
+    objects = PolicyVersionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("정책 버전")
+        verbose_name_plural = _("정책 버전")
+        ordering = ["kind", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "effective_from"], name="one_policy_version_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} v{self.effective_from:%Y-%m-%d}"
+
+    @property
+    def is_in_use(self) -> bool:
+        return self.pk is not None and self.effective_from <= timezone.localdate()

@@ -1,0 +1,75 @@
+import time
+
+import pytest
+from django.test import Client
+
+from .factories import ApplicationFactory, MembershipFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def mfa_client(user) -> Client:
+    """A client logged in as `user` whose session has passed the TOTP stage, as allauth records it."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email},
+        {"method": "mfa", "at": time.time(), "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+    return client
+
+
+@pytest.fixture
+def staff(db):
+    return StaffFactory()
+
+
+@pytest.fixture
+def staff_client(staff):
+    return mfa_client(staff)
+
+
+@pytest.fixture
+def member(db):
+    """alice: admin member of her institution."""
+    return MembershipFactory()
+
+
+@pytest.fixture
+def applicant_client(member):
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
+@pytest.fixture
+def application(member):
+    return ApplicationFactory(institution=member.institution, created_by=member.user)
+
+
+@pytest.fixture
+def other_client(db):
+    """bob: member of another institution."""
+    client = Client()
+    client.force_login(MembershipFactory().user)
+    return client
+
+
+@pytest.fixture
+def outsider_client(db):
+    client = Client()
+    client.force_login(UserFactory())
+    return client
+
+
+def text_of(response) -> str:
+    """The page as a user reads it (entities such as &#x27; unescaped)."""
+    import html
+
+    return html.unescape(response.content.decode())
