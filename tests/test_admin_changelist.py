@@ -1,0 +1,66 @@
+"""Staff find applications by step, size class, name and business number in the admin."""
+
+import pytest
+from django.urls import reverse
+
+from applications.models import State
+
+from .factories import ApplicationFactory, InstitutionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spread():
+    big = InstitutionFactory(name="대형핀테크", paid_in_capital=2_000_000_000)
+    small = InstitutionFactory(name="중소핀테크", paid_in_capital=1_999_999_999)
+    bank = InstitutionFactory(name="테스트은행", institution_type="bank", paid_in_capital=10**12)
+    return {
+        "big": ApplicationFactory(institution=big, state=State.CONTRACT),
+        "small": ApplicationFactory(institution=small, state=State.SUBMITTED),
+        "bank": ApplicationFactory(institution=bank, state=State.LIVE),
+    }
+
+
+def listed(client, **params):
+    response = client.get(reverse("admin:applications_application_changelist"), params)
+    assert response.status_code == 200
+    return {obj.pk for obj in response.context["cl"].result_list}
+
+
+def test_filter_by_step(staff_client, spread):
+    assert listed(staff_client, step="approval") == {spread["small"].pk}
+    assert listed(staff_client, step="contract") == {spread["big"].pk}
+
+
+def test_filter_by_size_class_at_the_capital_threshold(staff_client, spread):
+    assert listed(staff_client, size_class="large") == {spread["big"].pk}
+    assert listed(staff_client, size_class="small_medium") == {spread["small"].pk}
+    assert listed(staff_client, size_class="bank") == {spread["bank"].pk}
+
+
+def test_search_by_name_and_business_number(staff_client, spread):
+    brn = spread["small"].institution.business_registration_number
+    assert listed(staff_client, q="대형핀테크") == {spread["big"].pk}
+    assert listed(staff_client, q=brn) == {spread["small"].pk}
+
+
+def test_change_page_offers_only_the_transitions_of_the_current_state(staff_client, spread):
+    page = staff_client.get(
+        reverse("admin:applications_application_change", args=[spread["small"].pk])
+    )
+    offered = {t["name"] for t in page.context["transitions"]}
+    assert offered == {"approve", "reject", "request_supplement"}
+
+
+def test_size_class_follows_the_policy_in_force(staff_client, spread):
+    import datetime
+
+    from policies.models import PolicyVersion
+
+    PolicyVersion.objects.create(
+        kind="size_class",
+        effective_from=datetime.date(2020, 1, 1),
+        data={"large_capital_krw": 1_000_000_000},
+    )
+    assert listed(staff_client, size_class="large") == {spread["big"].pk, spread["small"].pk}
