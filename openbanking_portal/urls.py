@@ -22,5 +22,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include("openbanking_portal.api_urls")),
+    path("reviews/", include("reviews.urls")),
+    path("contracts/", include("contracts.urls")),
     path("", include("applications.urls")),
 ]
