@@ -29,3 +29,8 @@ def ensure_staff_group() -> Group:
         perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
     group.permissions.set(perms)
     return group
+
+STAFF_PERMISSIONS += [
+    "integrations.view_apitoken",
+    "integrations.add_apitoken",
+]

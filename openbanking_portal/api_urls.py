@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("applications.api_urls")),
     path("", include("reviews.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("integrations.api_urls")),
 ]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "applications",
     "reviews",
     "contracts",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -178,8 +179,14 @@ LOGIN_URL = "account_login"
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "integrations.authentication.InstitutionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "EXCEPTION_HANDLER": "integrations.errors.api_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["integrations.authentication.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_PER_TOKEN", "600/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open Banking onboarding portal API",

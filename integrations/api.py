@@ -1,0 +1,150 @@
+"""REST API v1 for applicants and integrators (issue 7): the same services the web pages call."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from applications import filing, lifecycle
+from applications.models import Application, AuditEntry
+from policies.services import large_capital_threshold
+
+from . import tokens
+from .scoping import applications_for, institutions_for
+from .serializers import (
+    ApiTokenSerializer,
+    ApplicationDetailSerializer,
+    ApplicationSerializer,
+    InstitutionSerializer,
+    NewApiTokenSerializer,
+    ReasonSerializer,
+)
+
+
+class InstitutionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = InstitutionSerializer
+
+    def get_queryset(self):
+        return institutions_for(self.request).order_by("pk")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "threshold": large_capital_threshold()}
+
+    def perform_create(self, serializer):
+        serializer.instance = filing.create_institution(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=NewApiTokenSerializer, responses={201: ApiTokenSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="tokens")
+    def tokens(self, request, pk=None):
+        institution = self.get_object()
+        if request.method == "GET":
+            if not tokens.can_manage_tokens(institution=institution, user=request.user):
+                return Response(ApiTokenSerializer([], many=True).data)
+            return Response(ApiTokenSerializer(institution.api_tokens.all(), many=True).data)
+        data = NewApiTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        token, key = tokens.issue_token(
+            institution=institution, by=request.user, name=data.validated_data["name"]
+        )
+        return Response(
+            {**ApiTokenSerializer(token).data, "key": key}, status=status.HTTP_201_CREATED
+        )
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        from .models import ApiToken
+
+        return ApiToken.objects.filter(institution__in=institutions_for(self.request))
+
+    @extend_schema(request=None, responses=ApiTokenSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        token = tokens.revoke_token(
+            token=get_object_or_404(self.get_queryset(), pk=pk), by=request.user
+        )
+        return Response(ApiTokenSerializer(token).data)
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        qs = applications_for(self.request).select_related("institution").order_by("-created_at")
+        if self.action == "retrieve":
+            qs = qs.prefetch_related(
+                Prefetch(
+                    "audit_entries",
+                    queryset=AuditEntry.objects.select_related("actor").order_by("at", "id"),
+                )
+            )
+        return qs
+
+    def get_serializer_class(self):
+        return ApplicationDetailSerializer if self.action == "retrieve" else ApplicationSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("institutions", institutions_for(self.request))
+        kwargs["context"] = self.get_serializer_context()
+        return self.get_serializer_class()(*args, **kwargs)
+
+    def perform_create(self, serializer):
+        serializer.instance = filing.create_application(
+            by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = filing.update_application(
+            application=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def _transition(self, request, pk, name):
+        application = self.get_object()
+        reason = ReasonSerializer(data=request.data)
+        reason.is_valid(raise_exception=True)
+        updated = lifecycle.apply_transition(
+            application=application,
+            name=name,
+            by=request.user,
+            reason=reason.validated_data["reason"],
+        )
+        return Response(ApplicationSerializer(Application.objects.get(pk=updated.pk)).data)
+
+    transition_schema = extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
+
+    @transition_schema
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, pk, "submit")
+
+    @transition_schema
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        return self._transition(request, pk, "resubmit")
+
+    @transition_schema
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._transition(request, pk, "withdraw")
+
+    @transition_schema
+    @action(detail=True, methods=["post"], url_path="request-functional-test")
+    def request_functional_test(self, request, pk=None):
+        return self._transition(request, pk, "request_functional_test")
