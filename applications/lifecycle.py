@@ -96,6 +96,9 @@ def apply_transition(
 
 
 def _notify(entry_id: int) -> None:
+    from integrations.tasks import emit_webhooks
+
     from .tasks import send_state_change_email
 
     send_state_change_email.delay(entry_id)
+    emit_webhooks.delay(entry_id)

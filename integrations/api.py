@@ -11,7 +11,8 @@ from applications import filing, lifecycle
 from applications.models import Application, AuditEntry
 from policies.services import large_capital_threshold
 
-from . import tokens
+from . import tokens, webhooks
+from .models import WebhookDelivery, WebhookEndpoint
 from .scoping import applications_for, institutions_for
 from .serializers import (
     ApiTokenSerializer,
@@ -20,6 +21,8 @@ from .serializers import (
     InstitutionSerializer,
     NewApiTokenSerializer,
     ReasonSerializer,
+    WebhookDeliverySerializer,
+    WebhookEndpointSerializer,
 )
 
 
@@ -58,6 +61,48 @@ class InstitutionViewSet(
         return Response(
             {**ApiTokenSerializer(token).data, "key": key}, status=status.HTTP_201_CREATED
         )
+
+    @extend_schema(request=WebhookEndpointSerializer, responses={201: WebhookEndpointSerializer})
+    @action(detail=True, methods=["post"], url_path="webhooks")
+    def register_webhook(self, request, pk=None):
+        institution = self.get_object()
+        data = WebhookEndpointSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = webhooks.register_endpoint(
+            institution=institution, by=request.user, url=data.validated_data["url"]
+        )
+        body = {**WebhookEndpointSerializer(endpoint).data, "secret": endpoint.secret}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class WebhookViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = WebhookEndpointSerializer
+
+    def get_queryset(self):
+        return WebhookEndpoint.objects.filter(
+            institution__in=institutions_for(self.request)
+        ).order_by("pk")
+
+    @extend_schema(responses=WebhookDeliverySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def deliveries(self, request, pk=None):
+        endpoint = self.get_object()
+        return Response(WebhookDeliverySerializer(endpoint.deliveries.all()[:100], many=True).data)
+
+
+class WebhookDeliveryViewSet(viewsets.GenericViewSet):
+    serializer_class = WebhookDeliverySerializer
+
+    def get_queryset(self):
+        return WebhookDelivery.objects.filter(
+            endpoint__institution__in=institutions_for(self.request)
+        )
+
+    @extend_schema(request=None, responses=WebhookDeliverySerializer)
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request, pk=None):
+        delivery = webhooks.redeliver(delivery=self.get_object(), by=request.user)
+        return Response(WebhookDeliverySerializer(delivery).data)
 
 
 class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

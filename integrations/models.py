@@ -46,3 +46,58 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class WebhookEndpoint(models.Model):
+    """An institution's HTTPS receiver for signed events (state changes and staff requests)."""
+
+    institution = models.ForeignKey(
+        "applications.Institution",
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        verbose_name=_("기관"),
+    )
+    url = models.URLField(_("수신 URL"), max_length=500)
+    secret = models.CharField(_("서명 키"), max_length=64, editable=False)
+    active = models.BooleanField(_("사용"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("웹훅")
+        verbose_name_plural = _("웹훅")
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("대기")
+        RETRYING = "retrying", _("재시도 중")
+        DELIVERED = "delivered", _("전달됨")
+        FAILED = "failed", _("실패")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event = models.CharField(_("이벤트"), max_length=60)
+    payload = models.JSONField(_("내용"))
+    status = models.CharField(
+        _("상태"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("시도 횟수"), default=0)
+    response_status = models.PositiveIntegerField(_("응답 코드"), null=True, blank=True)
+    last_error = models.TextField(_("마지막 오류"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("웹훅 전달 기록")
+        verbose_name_plural = _("웹훅 전달 기록")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint} ({self.status})"

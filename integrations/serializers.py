@@ -124,3 +124,31 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 class NewApiTokenSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        from .models import WebhookEndpoint
+
+        model = WebhookEndpoint
+        fields = ["id", "url", "active", "created_at"]
+        read_only_fields = ["id", "active", "created_at"]
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        from .models import WebhookDelivery
+
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "payload",
+            "status",
+            "attempts",
+            "response_status",
+            "last_error",
+            "created_at",
+            "delivered_at",
+        ]
+        read_only_fields = fields

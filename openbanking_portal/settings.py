@@ -153,7 +153,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 
 # Celery: eager in the embedded default, Redis (or any broker URL) in production.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://localhost/")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", None)
 CELERY_TASK_ALWAYS_EAGER = envbool(
     "CELERY_TASK_ALWAYS_EAGER", "false" if "CELERY_BROKER_URL" in os.environ else "true"
@@ -188,6 +188,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["integrations.authentication.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_PER_TOKEN", "600/min")},
 }
+# Webhook receivers must use HTTPS; plain HTTP only for these hosts (local development and tests).
+WEBHOOK_ALLOW_HTTP_HOSTS = envlist("WEBHOOK_ALLOW_HTTP_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open Banking onboarding portal API",
     "VERSION": "1.0.0",
