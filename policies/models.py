@@ -7,6 +7,11 @@ from django.utils.translation import gettext_lazy as _
 class PolicyKind(models.TextChoices):
     SIZE_CLASS = "size_class", _("규모 구분 기준")
     REVIEW_TARGETS = "review_targets", _("심사 목표 기간")
+    SELF_CERTIFICATION = "self_certification", _("자체인증 평가 기준")
+    CENTRE_GUARANTEE = "centre_guarantee", _("센터 보증 평가 기준")
+    FEES = "fees", _("처리대행비용·경감 기준")
+    ELIGIBILITY_RULES = "eligibility_rules", _("이용대상·제외대상 심사 규칙")
+    MONITORING = "monitoring", _("모니터링 규칙")
 
 
 class PolicyVersionQuerySet(models.QuerySet):
