@@ -12,6 +12,7 @@ class PolicyKind(models.TextChoices):
     FEES = "fees", _("처리대행비용·경감 기준")
     ELIGIBILITY_RULES = "eligibility_rules", _("이용대상·제외대상 심사 규칙")
     MONITORING = "monitoring", _("모니터링 규칙")
+    CALENDAR = "calendar", _("영업일 달력 조정 (임시공휴일 등)")
 
 
 class PolicyVersionQuerySet(models.QuerySet):
