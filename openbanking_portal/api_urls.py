@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("applications.api_urls")),
     path("", include("reviews.api_urls")),
     path("", include("contracts.api_urls")),
+    path("", include("contracts.contract_api_urls")),
     path("", include("integrations.api_urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reviews",
     "contracts",
     "integrations",
+    "testbed",
 ]
 
 MIDDLEWARE = [

@@ -25,5 +25,7 @@ urlpatterns = [
     path("api/v1/", include("openbanking_portal.api_urls")),
     path("reviews/", include("reviews.urls")),
     path("contracts/", include("contracts.urls")),
+    path("contracting/", include("contracts.portal_urls")),
+    path("testbed/", include("testbed.urls")),
     path("", include("applications.urls")),
 ]
