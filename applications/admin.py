@@ -22,6 +22,9 @@ class ReadOnlyAuditInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("처리 이력 (감사 기록)")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
     def has_add_permission(self, request, obj=None):
         return False
 

@@ -1,0 +1,104 @@
+"""Pages keep a fixed number of SQL queries whatever the data size (pinned at two sizes)."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from applications.audit import log_action
+from applications.models import State
+
+from .factories import ApplicationFactory, MembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(member, n):
+    """n more institutions of the same user, each with an application and a few audit entries."""
+    for _ in range(n):
+        m = MembershipFactory(user=member.user)
+        app = ApplicationFactory(
+            institution=m.institution, created_by=member.user, state=State.SUBMITTED
+        )
+        for action in ("application.created", "application.submitted", "application.edited"):
+            log_action(action=action, actor=member.user, application=app, to_state="submitted")
+
+
+PAGES = {
+    "dashboard": (lambda app: reverse("dashboard"), 4),
+    "application_detail": (lambda app: reverse("application_detail", args=[app.pk]), 6),
+}
+
+
+@pytest.mark.parametrize("size", [1, 8])
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_applicant_pages_have_a_fixed_query_count(
+    page, size, applicant_client, member, application, django_assert_num_queries
+):
+    grow(member, size)
+    url, budget = PAGES[page]
+    for _ in range(size):
+        log_action(action="application.edited", actor=member.user, application=application)
+    with django_assert_num_queries(budget):
+        assert applicant_client.get(url(application)).status_code == 200
+
+
+ADMIN_PAGES = {
+    "changelist": (
+        lambda app: reverse("admin:applications_application_changelist") + "?step=approval",
+        8,
+    ),
+    "changelist_size": (
+        lambda app: (
+            reverse("admin:applications_application_changelist") + "?size_class=small_medium"
+        ),
+        9,
+    ),
+    "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 11),
+    "audit_changelist": (lambda app: reverse("admin:applications_auditentry_changelist"), 11),
+}
+
+
+@pytest.mark.parametrize("size", [1, 8])
+@pytest.mark.parametrize("page", sorted(ADMIN_PAGES))
+def test_admin_pages_have_a_fixed_query_count(
+    page, size, staff_client, member, application, django_assert_num_queries
+):
+    grow(member, size)
+    for _ in range(size):
+        log_action(action="application.edited", actor=member.user, application=application)
+    ContentType.objects.clear_cache()
+    url, budget = ADMIN_PAGES[page]
+    with django_assert_num_queries(budget):
+        assert staff_client.get(url(application)).status_code == 200
+
+
+API = {
+    "applications": ("/api/v1/applications/", 1),
+    "institutions": ("/api/v1/institutions/", 2),
+}
+
+
+@pytest.mark.parametrize("size", [1, 8])
+@pytest.mark.parametrize("endpoint", sorted(API))
+def test_api_lists_have_a_fixed_query_count(
+    endpoint, size, member, application, django_assert_num_queries
+):
+    grow(member, size)
+    client = APIClient()
+    client.force_authenticate(member.user)
+    url, budget = API[endpoint]
+    with django_assert_num_queries(budget):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_api_application_detail_with_timeline_has_a_fixed_query_count(
+    size, member, application, django_assert_num_queries
+):
+    for _ in range(size):
+        log_action(action="application.edited", actor=member.user, application=application)
+    client = APIClient()
+    client.force_authenticate(member.user)
+    with django_assert_num_queries(2):
+        assert client.get(f"/api/v1/applications/{application.pk}/").status_code == 200
