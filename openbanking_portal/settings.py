@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "contracts",
     "integrations",
     "testbed",
+    "oauth2_provider",
 ]
 
 MIDDLEWARE = [
@@ -228,4 +229,19 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Developer testbed (DOMAIN §2 step 2, §10): OAuth 2.0 as the operator's open API does it.
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "login": "사용자 로그인 연결 (login)",
+        "inquiry": "조회 서비스 (inquiry)",
+        "transfer": "출금이체 서비스 (transfer)",
+        "oob": "이용기관 서비스 (oob, 2-legged)",
+    },
+    "DEFAULT_SCOPES": ["login", "inquiry"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": envint("TESTBED_ACCESS_TOKEN_SECONDS", "7776000"),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": envint("TESTBED_REFRESH_TOKEN_SECONDS", "8640000"),
+    "PKCE_REQUIRED": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
