@@ -1,4 +1,3 @@
-import os
 from pathlib import Path
 
 import pytest
@@ -10,13 +9,13 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 @pytest.fixture
-def page(request):
+def page(request, monkeypatch):
     if CHROMIUM is None:
         pytest.fail(
             "Chromium is not installed: run `make sysdeps` (Debian packages chromium, chromium-driver)"
         )
     # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
