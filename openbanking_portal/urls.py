@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.http import urlencode
@@ -17,7 +18,14 @@ admin.site.site_header = "오픈뱅킹센터 이용기관 관리"
 admin.site.site_title = "오픈뱅킹센터"
 admin.site.index_title = "이용기관 심사·계약 관리"
 
+
+def healthz(request):
+    """Liveness probe, and the bare view the benchmarks compare pages against."""
+    return JsonResponse({"ok": True})
+
+
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
