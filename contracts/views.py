@@ -6,7 +6,7 @@ from .scoring_forms import ScoringProfileForm
 
 def calculator(request):
     """Public calculator (DOMAIN §6.1, §6.2): both evaluations, itemised, under the policy in force."""
-    form = ScoringProfileForm(request.POST or None)
+    form = ScoringProfileForm(request.POST if request.method == "POST" else None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         profile = form.profile()
