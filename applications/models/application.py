@@ -141,6 +141,16 @@ has_launch_date.message = _("서비스 실시일이 정해지지 않았습니다
 launch_date_reached.message = _("서비스 실시일이 아직 되지 않았습니다.")
 
 
+def has_guarantee_in_place(application: "Application") -> bool:
+    from contracts.guarantee import guarantee_in_place
+
+    contract = getattr(application, "contract", None)
+    return bool(contract and guarantee_in_place(contract))
+
+
+has_guarantee_in_place.message = _("보증수단(보증보험 또는 개별은행 보증)이 갖추어지지 않았습니다.")
+
+
 def meta(label, actor, audit, reason_required=False):
     return {"label": label, "actor": actor, "audit": audit, "reason_required": reason_required}
 
@@ -325,7 +335,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.LAUNCH_SCHEDULED,
         target=State.LIVE,
-        conditions=[has_signed_contract, launch_date_reached],
+        conditions=[has_signed_contract, launch_date_reached, has_guarantee_in_place],
         permission=can_advance,
         custom=meta(_("서비스 실시"), "staff", "launch.live"),
     )
