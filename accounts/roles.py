@@ -30,7 +30,38 @@ def ensure_staff_group() -> Group:
     group.permissions.set(perms)
     return group
 
+
 STAFF_PERMISSIONS += [
     "integrations.view_apitoken",
     "integrations.add_apitoken",
+]
+STAFF_PERMISSIONS += [
+    f"contracts.{p}"
+    for p in (
+        "view_full_account_number",
+        "view_contractaccount",
+        "view_guaranteearrangement",
+        "change_guaranteearrangement",
+        "view_banknegotiation",
+        "change_banknegotiation",
+        "view_contractdocument",
+        "view_contractchangerequest",
+        "change_contractchangerequest",
+    )
+]
+
+# Steps 2-3 (reviews): checklists, security checks and the designated agencies.
+STAFF_PERMISSIONS += [
+    f"reviews.{perm}_{model}"
+    for model, perms in {
+        "functionaltestrequest": ["view"],
+        "functionaltestround": ["view", "change"],
+        "checklistitem": ["view", "change"],
+        "securitycheck": ["view", "change"],
+        "finding": ["view", "add"],
+        "checkdocument": ["view"],
+        "agency": ["view", "add", "change"],
+        "agencymembership": ["view", "add", "change", "delete"],
+    }.items()
+    for perm in perms
 ]
