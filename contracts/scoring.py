@@ -223,5 +223,78 @@ def evaluate_centre_guarantee(profile: ScoringProfile, policy: Mapping) -> Centr
     )
 
 
+RULES = ("bands", "grades", "best_of", "if_true", "if_false", "per_unit")
+_PROFILE_FIELDS = set(PROFILE_LABELS)
+
+
+def policy_problems(kind: str, data: Mapping) -> list[str]:
+    """What makes `data` unusable as a `self_certification` / `centre_guarantee` policy (empty: fine).
+
+    For whoever lets staff enter a new version: a broken one would otherwise break every calculator.
+    """
+    problems: list[str] = []
+    if kind == "self_certification":
+        if not isinstance(data.get("pass_mark"), int):
+            problems.append("pass_mark: an integer is required")
+        lists = {"items": data.get("items")}
+    elif kind == "centre_guarantee":
+        lists = {"deductions": data.get("deductions"), "additions": data.get("additions")}
+        bands = data.get("rate_bands")
+        if not isinstance(bands, list) or not bands:
+            problems.append("rate_bands: a list of [lower bound, percent] is required")
+        else:
+            lowers = [b[0] if isinstance(b, list) and len(b) == 2 else "?" for b in bands]
+            if lowers[0] is not None or any(not isinstance(x, int) for x in lowers[1:]):
+                problems.append("rate_bands: the first lower bound is null, the others integers")
+            elif lowers[1:] != sorted(set(lowers[1:])):
+                problems.append("rate_bands: lower bounds must be ascending")
+            if any(not isinstance(b[1], int) for b in bands if isinstance(b, list) and len(b) == 2):
+                problems.append("rate_bands: percentages must be integers")
+    else:
+        return [f"{kind}: not a scoring policy"]
+    for name, items in lists.items():
+        if not isinstance(items, list):
+            problems.append(f"{name}: a list of items is required")
+            continue
+        for n, item in enumerate(items):
+            problems.extend(f"{name}[{n}]: {p}" for p in _item_problems(item))
+    return problems
+
+
+def _item_problems(item) -> list[str]:
+    if not isinstance(item, Mapping):
+        return ["an object is required"]
+    problems = []
+    if not item.get("code"):
+        problems.append("code is required")
+    if item.get("input") not in _PROFILE_FIELDS:
+        problems.append(f"input must be one of {sorted(_PROFILE_FIELDS)}")
+    rule = item.get("rule")
+    if rule not in RULES:
+        problems.append(f"rule must be one of {list(RULES)}")
+    elif rule == "bands":
+        bands = item.get("bands")
+        if (
+            not isinstance(bands, list)
+            or not bands
+            or any(not (isinstance(b, list) and len(b) == 2) for b in bands)
+            or any(not isinstance(x, int) for b in bands for x in b)
+        ):
+            problems.append("bands: a list of [lower bound, points] integers is required")
+        elif [b[0] for b in bands] != sorted({b[0] for b in bands}):
+            problems.append("bands: lower bounds must be ascending")
+    elif rule in ("grades", "best_of"):
+        points = item.get("points")
+        if (
+            not isinstance(points, Mapping)
+            or not points
+            or any(not isinstance(v, int) for v in points.values())
+        ):
+            problems.append("points: an object of integer points is required")
+    elif not isinstance(item.get("points"), int):
+        problems.append("points: an integer is required")
+    return problems
+
+
 def _with_kind(score: ItemScore, kind: str) -> ItemScore:
     return ItemScore(code=score.code, points=score.points, max=score.max, kind=kind)

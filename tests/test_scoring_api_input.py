@@ -66,7 +66,11 @@ def test_example_profile_answers(client):
         ({"annual_revenue_krw": -5}, "annual_revenue_krw", "0 이상의 값을 입력하세요."),
         ({"members": -1}, "members", "0 이상의 값을 입력하세요."),
         ({"annual_transactions": -1}, "annual_transactions", "0 이상의 값을 입력하세요."),
-        ({"vulnerability_deficiencies": -1}, "vulnerability_deficiencies", "0 이상의 값을 입력하세요."),
+        (
+            {"vulnerability_deficiencies": -1},
+            "vulnerability_deficiencies",
+            "0 이상의 값을 입력하세요.",
+        ),
         ({"business_years": "-0.5"}, "business_years", "0 이상의 값을 입력하세요."),
         ({"service_years": -1}, "service_years", "0 이상의 값을 입력하세요."),
         ({"members": "많음"}, "members", "0 이상의 정수를 입력하세요."),
@@ -79,7 +83,11 @@ def test_example_profile_answers(client):
             "credit_rating",
             "신용등급은 AAA, AA, A, BBB, BB, B, CCC, CC, C, D, NG 중 하나입니다.",
         ),
-        ({"qualifications": "financial_company"}, "qualifications", "관련자격은 목록으로 입력하세요."),
+        (
+            {"qualifications": "financial_company"},
+            "qualifications",
+            "관련자격은 목록으로 입력하세요.",
+        ),
         (
             {"qualifications": ["bank"]},
             "qualifications",
@@ -106,10 +114,14 @@ def test_every_missing_answer_is_named(client, url):
     assert response.status_code == 400
     fields = response.json()["fields"]
     # Qualifications (none held) and deficient items (0) have defaults; everything else is asked.
-    assert sorted(fields) == sorted(
-        set(VALID) - {"qualifications", "vulnerability_deficiencies"}
-    )
+    assert sorted(fields) == sorted(set(VALID) - {"qualifications", "vulnerability_deficiencies"})
     assert all(messages == ["필수 항목입니다."] for messages in fields.values())
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_one_query_per_answer(client, url, django_assert_num_queries):
+    with django_assert_num_queries(1):  # the policy version in force
+        assert client.post(url, VALID, content_type="application/json").status_code == 200
 
 
 @pytest.mark.parametrize("url", URLS)

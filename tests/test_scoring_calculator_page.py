@@ -121,7 +121,9 @@ def test_bad_input_keeps_the_typed_values_and_names_each_field(django_assert_num
 
 def test_missing_answers_are_required():
     page = text_of(Client().post(URL, {}))
-    assert page.count("필수 항목입니다.") == 8  # rating, two amounts, two periods, members, tx, deficiencies
+    assert (
+        page.count("필수 항목입니다.") == 8
+    )  # rating, two amounts, two periods, members, tx, deficiencies
 
 
 def test_logged_in_member_can_use_it_too(applicant_client):

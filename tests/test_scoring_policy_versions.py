@@ -88,7 +88,10 @@ def test_a_version_effective_tomorrow_does_not_apply_yet(client):
     PolicyVersion.objects.create(
         kind=PolicyKind.SELF_CERTIFICATION,
         effective_from=timezone.localdate() + datetime.timedelta(days=1),
-        data={**PolicyVersion.objects.in_force(PolicyKind.SELF_CERTIFICATION).data, "pass_mark": 95},
+        data={
+            **PolicyVersion.objects.in_force(PolicyKind.SELF_CERTIFICATION).data,
+            "pass_mark": 95,
+        },
     )
     answer = client.post(SELF_CERTIFICATION_URL, PROFILE, content_type="application/json").json()
     assert (answer["pass_mark"], answer["allowed"]) == (60, True)

@@ -1,5 +1,6 @@
 """Properties of the pure scoring rules (DOMAIN §6.1, §6.2) under the policy data the portal starts with."""
 
+import copy
 import dataclasses
 import importlib
 from decimal import Decimal
@@ -15,6 +16,7 @@ from contracts.scoring import (
     evaluate_centre_guarantee,
     evaluate_self_certification,
     guarantee_rate,
+    policy_problems,
     score_item,
 )
 
@@ -213,3 +215,53 @@ def test_unknown_rule_in_policy_data_is_an_error_not_zero_points():
     )
     with pytest.raises(ValueError, match="unknown scoring rule"):
         score_item({"code": "x", "input": "members", "rule": "log"}, profile)
+
+
+def test_initial_policy_data_is_well_formed():
+    assert policy_problems("self_certification", SELF_CERTIFICATION) == []
+    assert policy_problems("centre_guarantee", CENTRE_GUARANTEE) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "breakage", "problem"),
+    [
+        ("self_certification", lambda d: d.pop("pass_mark"), "pass_mark: an integer is required"),
+        (
+            "self_certification",
+            lambda d: d["items"][1].update(bands=[[0, 0], [5, 4], [3, 2]]),
+            "items[1]: bands: lower bounds must be ascending",
+        ),
+        (
+            "self_certification",
+            lambda d: d["items"][0].update(rule="stars"),
+            "items[0]: rule must be one of",
+        ),
+        (
+            "self_certification",
+            lambda d: d["items"][6].update(input="aml"),
+            "items[6]: input must be one of",
+        ),
+        (
+            "centre_guarantee",
+            lambda d: d.update(rate_bands=[[-99, 150], [None, 100]]),
+            "rate_bands: the first lower bound is null",
+        ),
+        (
+            "centre_guarantee",
+            lambda d: d.update(rate_bands=[[None, 100], [51, 250], [-50, 200]]),
+            "rate_bands: lower bounds must be ascending",
+        ),
+        (
+            "centre_guarantee",
+            lambda d: d["additions"][2].update(points="10"),
+            "additions[2]: points: an integer is required",
+        ),
+        ("size_class", lambda d: None, "size_class: not a scoring policy"),
+    ],
+)
+def test_broken_policy_data_is_described(kind, breakage, problem):
+    data = copy.deepcopy(SELF_CERTIFICATION if kind == "self_certification" else CENTRE_GUARANTEE)
+    breakage(data)
+    problems = policy_problems(kind, data)
+    assert len(problems) == 1
+    assert problems[0].startswith(problem)
