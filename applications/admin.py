@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -8,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from openbanking_portal.errors import PortalError
 
-from . import lifecycle
+from . import admin_review, lifecycle
 from .admin_filters import InstitutionSizeClassFilter, SizeClassFilter, StepFilter
 from .forms import TransitionForm
-from .models import Application, AuditEntry, Institution, Membership
+from .models import Application, AuditEntry, Institution, Membership, ScreeningRuleSet
 
 
 class ReadOnlyAuditInline(admin.TabularInline):
@@ -126,6 +128,16 @@ class ApplicationAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.transition_view),
                 name="applications_application_transition",
             ),
+            path(
+                "<int:object_id>/supplement/",
+                self.admin_site.admin_view(partial(admin_review.supplement_view, self)),
+                name="applications_application_supplement",
+            ),
+            path(
+                "statistics/",
+                self.admin_site.admin_view(partial(admin_review.statistics_view, self)),
+                name="applications_application_statistics",
+            ),
             *super().get_urls(),
         ]
 
@@ -138,9 +150,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     "name": t.name,
                     "label": t.custom["label"],
                     "unmet": lifecycle.unmet_conditions(obj, t),
-                    "url": reverse(
-                        "admin:applications_application_transition", args=[obj.pk, t.name]
-                    ),
+                    "url": admin_review.transition_url(obj, t.name),
                 }
                 for t in lifecycle.available_for(obj, request.user, "staff")
             ]
@@ -155,7 +165,16 @@ class ApplicationAdmin(admin.ModelAdmin):
             raise Http404
         if not self.has_view_permission(request, application):
             raise PermissionDenied
-        form = TransitionForm(request.POST or None)
+        if name == "request_supplement" and request.method != "POST":
+            # The page staff reach from the buttons names the items; a bare reason still works.
+            return redirect(admin_review.transition_url(application, name))
+        if name == "reject":  # a rejection cites the rule it rests on
+            rules = ScreeningRuleSet.objects.in_force().rules
+            form = admin_review.RejectForm(
+                request.POST or None, rules=rules, initial=admin_review.reject_initial(application)
+            )
+        else:
+            form = TransitionForm(request.POST or None)
         change_url = reverse("admin:applications_application_change", args=[application.pk])
         if request.method == "POST" and form.is_valid():
             try:
@@ -163,7 +182,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     application=application,
                     name=name,
                     by=request.user,
-                    reason=form.cleaned_data["reason"],
+                    reason=form.reason_text() if name == "reject" else form.cleaned_data["reason"],
                 )
             except PortalError as exc:
                 if exc.field:

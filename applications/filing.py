@@ -63,7 +63,16 @@ def update_application(*, application: Application, by, **fields) -> Application
         raise PortalError(
             _("제출된 신청서는 보완 요청을 받았을 때만 수정할 수 있습니다."), code="not_editable"
         )
+    from .supplement import editable_items
+
+    allowed = editable_items(application)
     changed = sorted(k for k, v in fields.items() if getattr(application, k) != v)
+    if allowed is not None and any(k not in allowed for k in changed):
+        raise PortalError(
+            _("보완 요청된 항목만 수정할 수 있습니다: %(items)s")
+            % {"items": ", ".join(sorted(set(changed) - allowed))},
+            code="not_editable",
+        )
     with transaction.atomic():
         for key, value in fields.items():
             setattr(application, key, value)

@@ -91,8 +91,19 @@ def apply_transition(
             to_state=app.state,
             reason=reason,
         )
+        _after_transition(app, name)
         transaction.on_commit(lambda: _notify(entry.pk))
     return app
+
+
+def _after_transition(app: Application, name: str) -> None:
+    """DOMAIN §3/§4: every (re)submission is screened, whichever door (page, admin, API) it came by."""
+    from . import screening, supplement
+
+    if name == "resubmit":
+        supplement.resolve_open_requests(app)
+    if name in ("submit", "resubmit"):
+        screening.run_screening(application=app, trigger=app.state)
 
 
 def _notify(entry_id: int) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_online
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +13,20 @@ urlpatterns = [
         "applications/<int:pk>/transition/<slug:name>/",
         views.application_transition,
         name="application_transition",
+    ),
+    path(
+        "applications/<int:pk>/online/",
+        views_online.application_start_online,
+        name="application_start_online",
+    ),
+    path(
+        "applications/<int:pk>/step/<slug:step>/",
+        views_online.application_step,
+        name="application_step",
+    ),
+    path(
+        "applications/<int:pk>/documents/<int:document_pk>/",
+        views_online.document_download,
+        name="document_download",
     ),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from openbanking_portal.errors import PortalError
 
-from . import filing, lifecycle
+from . import filing, lifecycle, views_online
 from .forms import ApplicationForm, InstitutionForm, NewApplicationForm, TransitionForm
 from .models import Application, AuditEntry, Institution
 from .models.application import MAIN_STEPS, STEP_OF_STATE
@@ -61,7 +61,9 @@ def application_create(request):
 
 def _visible_application(request, pk) -> Application:
     return get_object_or_404(
-        Application.objects.visible_to(request.user).select_related("institution", "contract"),
+        Application.objects.visible_to(request.user).select_related(
+            "institution", "contract", "details"
+        ),
         pk=pk,
     )
 
@@ -88,6 +90,7 @@ def application_detail(request, pk):
             else len(MAIN_STEPS),
             "editable": application.state in filing.EDITABLE_STATES,
             "form": TransitionForm(),
+            **views_online.status_context(application),
         },
     )
 

@@ -232,6 +232,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
             missing.append(str(_("서비스명")))
         if not self.service_description.strip():
             missing.append(str(_("서비스 설명 (사업모델)")))
+        # The online form's content and documents, once the applicant has started it.
+        from ..completeness import missing_online_items
+
+        missing += missing_online_items(self)
         return missing
 
     # --- step 1: approval (이용승인) --------------------------------------------------------

@@ -1,0 +1,131 @@
+"""Checking an uploaded document by its content, never by its name (issue 3: accepted formats).
+
+Accepted: PDF, PNG, JPEG, HWP (OLE2 compound file), HWPX/DOCX/XLSX (ZIP packages with the members
+their format requires). Everything else — an executable renamed `.pdf`, a plain ZIP, a ZIP bomb — is
+refused with a message for the applicant.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import zipfile
+
+import filetype
+from django.utils.translation import gettext as _
+
+from openbanking_portal.errors import PortalError
+
+MAX_BYTES = 20 * 1024 * 1024
+# A ZIP package whose members would unpack to more than this is treated as a ZIP bomb.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5000
+
+OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HWP_SUMMARY_STREAM = "HwpSummaryInformation".encode("utf-16-le")
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedFile:
+    kind: str  # pdf / png / jpeg / hwp / hwpx / docx / xlsx
+    mime_type: str
+    size: int
+    sha256: str
+
+
+MIME = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "hwp": "application/x-hwp",
+    "hwpx": "application/hwp+zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Shown inline in the browser (the document viewer); the rest are downloaded.
+INLINE_KINDS = {"pdf", "png", "jpeg"}
+
+
+class UploadRefused(PortalError):
+    code = "upload_refused"
+
+
+def _zip_kind(upload) -> str | None:
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            infos = archive.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise UploadRefused(_("압축된 항목이 너무 많은 파일은 받을 수 없습니다."))
+            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
+                raise UploadRefused(
+                    _("압축을 풀면 지나치게 커지는 파일은 받을 수 없습니다 (압축 폭탄 의심).")
+                )
+            names = {i.filename for i in infos}
+            mimetype = b""
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype")[:100]
+    except zipfile.BadZipFile:
+        return None
+    if mimetype.startswith(b"application/hwp+zip") and "Contents/content.hpf" in names:
+        return "hwpx"
+    if "[Content_Types].xml" in names:
+        if "word/document.xml" in names:
+            return "docx"
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+    return None
+
+
+def detect_kind(upload) -> str | None:
+    """The accepted format the content really is, or None."""
+    upload.seek(0)
+    head = upload.read(8192)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(PNG_SIGNATURE):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        guess = filetype.guess(head)
+        return "jpeg" if guess is not None and guess.mime == "image/jpeg" else None
+    if head.startswith(OLE2_SIGNATURE):
+        body = _ole_head(upload)
+        hwp = HWP_SUMMARY_STREAM in body or b"HWP Document File" in body
+        return "hwp" if hwp else None  # other OLE2 files (.doc, .xls, .msi installers) are refused
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_kind(upload)
+    return None
+
+
+def _ole_head(upload) -> bytes:
+    # HWP 5 files carry an "\x05HwpSummaryInformation" stream; its name sits in the directory
+    # sectors near the start of small files and anywhere in large ones, so look at the first 1 MiB.
+    upload.seek(0)
+    return upload.read(1024 * 1024)
+
+
+def check_upload(upload) -> CheckedFile:
+    """Validate size and content; returns what the file is. Raises UploadRefused otherwise."""
+    size = upload.size
+    if size == 0:
+        raise UploadRefused(_("빈 파일입니다."))
+    if size > MAX_BYTES:
+        raise UploadRefused(
+            _("파일이 너무 큽니다: %(size)s MB (최대 20 MB).")
+            % {"size": f"{size / 1024 / 1024:.1f}"}
+        )
+    kind = detect_kind(upload)
+    if kind is None:
+        raise UploadRefused(
+            _(
+                "허용되지 않는 파일 형식입니다. 파일 내용이 PDF, PNG, JPEG, HWP/HWPX, DOCX, XLSX "
+                "중 하나여야 합니다 (확장자만 바꾼 파일은 받을 수 없습니다)."
+            )
+        )
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedFile(kind=kind, mime_type=MIME[kind], size=size, sha256=digest.hexdigest())
