@@ -126,6 +126,11 @@ def test_missing_answers_are_required():
     )  # rating, two amounts, two periods, members, tx, deficiencies
 
 
+def test_every_page_links_to_the_calculator(client):
+    page = text_of(client.get("/accounts/login/"))
+    assert '<a href="/contracts/calculator/">보증·자체인증 계산기</a>' in page
+
+
 def test_logged_in_member_can_use_it_too(applicant_client):
     response = applicant_client.post(URL, FORM)
     assert response.status_code == 200
