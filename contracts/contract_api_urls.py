@@ -1,5 +1,10 @@
 """Contract-data REST endpoints (main bank, accounts, limits, guarantee, contract PDF), under /api/v1/."""
 
-from django.urls import path  # noqa: F401
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list = []
+from .contract_api import ContractViewSet
+
+router = SimpleRouter()
+router.register("contracts", ContractViewSet, basename="api-contract")
+
+urlpatterns = router.urls
