@@ -51,7 +51,10 @@ def keys_page(request):
         try:
             issued = keys.create_key(institution=institution, by=request.user, **form.cleaned_data)
         except PortalError as exc:
-            form.add_error(exc.field, exc.message)
+            if exc.field:
+                form.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
         else:
             form = KeyForm()
     return _render_keys(request, institution, institutions, form, issued)
