@@ -219,6 +219,9 @@ class ContractAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # the inlines are read-only
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return [{"changed": {"fields": form.changed_data}}] if form.changed_data else []
+
     @admin.action(description=_("계약 체결 기록"))
     def sign(self, request, queryset):
         for contract in queryset.select_related("application"):
@@ -316,6 +319,11 @@ class GuaranteeArrangementAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         pass  # nothing on the arrangement itself is edited here
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The services write the audit log; the admin history only notes which banks changed.
+        banks = [f.instance.bank.code for fs in formsets for f in fs.forms if f.has_changed()]
+        return [{"changed": {"fields": banks}}] if banks else []
 
     def save_formset(self, request, form, formset, change):
         """Each changed bank row is recorded through the guarantee service."""

@@ -1,5 +1,7 @@
 """Shared setup for the contract-step tests (tests/test_contract_*.py)."""
 
+from html.parser import HTMLParser
+
 import pytest
 from django.contrib.auth.models import Permission
 
@@ -55,3 +57,48 @@ def limited_staff_client(db):
             "contracts.view_contractaccount",
         )
     )
+
+
+class _FormFields(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in {"submit", "button", "checkbox"}:
+            self.data.setdefault(name, []).append(a.get("value") or "")
+        elif tag == "input" and name and a.get("type") == "checkbox" and "checked" in a:
+            self.data.setdefault(name, []).append(a.get("value") or "on")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select].append(a.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+
+def admin_form_data(response, **overrides) -> dict:
+    """The admin change form as the browser would submit it, with `overrides` applied."""
+    parser = _FormFields()
+    parser.feed(response.content.decode())
+    data = {
+        k: v if len(v) != 1 else v[0] for k, v in parser.data.items() if k != "csrfmiddlewaretoken"
+    }
+    data.update(overrides)
+    return data
