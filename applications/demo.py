@@ -13,6 +13,7 @@ from accounts.roles import ensure_staff_group
 from contracts.banks import load_participating_banks
 from contracts.models import Bank, Contract
 from contracts.signing import record_signature
+from reviews import demo as review_steps
 
 from .filing import create_application, create_institution
 from .lifecycle import apply_transition
@@ -119,6 +120,12 @@ def load_demo() -> dict:
                 record_signature(application=application, by=staff)
                 application.launch_date = timezone.localdate() - datetime.timedelta(days=1)
                 application.save(update_fields=["launch_date"])
+                continue
+            if step in review_steps.STEPS:
+                # Steps 2-3 are left only when their records say so: file and pass them for real.
+                application = review_steps.run_step(
+                    step, application=application, applicant=applicant, staff=staff
+                )
                 continue
             by = applicant if step in APPLICANT_TRANSITIONS else staff
             application = apply_transition(

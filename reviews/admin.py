@@ -29,6 +29,11 @@ from .models import (
 from .sla import due_at, review_targets
 
 
+def _nothing_saved_directly(formset) -> None:
+    # The admin's change message reads these; the services wrote the rows and the audit entries.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 class AgencyMembershipInline(admin.TabularInline):
     model = AgencyMembership
     extra = 0
@@ -169,6 +174,7 @@ class FunctionalTestRoundAdmin(OverdueFirstMixin, admin.ModelAdmin):
         pass  # every field of the round is read-only; the items are saved by save_formset
 
     def save_formset(self, request, form, formset, change):
+        _nothing_saved_directly(formset)
         for item_form in formset.forms:
             if not item_form.has_changed():
                 continue
@@ -284,6 +290,7 @@ class SecurityCheckAdmin(OverdueFirstMixin, admin.ModelAdmin):
         pass  # read-only; findings are added by save_formset through the service
 
     def save_formset(self, request, form, formset, change):
+        _nothing_saved_directly(formset)
         if formset.model is not Finding:
             return
         for finding_form in formset.forms:

@@ -58,8 +58,6 @@ def save_request(
 ) -> FunctionalTestRequest:
     """Save the functional-test application (draft); `functions` maps API code → what it is used for."""
     _require_member(application, by)
-    if not form_editable(application):
-        raise FunctionalTestError(_("지금은 기능테스트 신청서를 수정할 수 없습니다."))
     unknown = [code for code in functions if code not in API_BY_CODE]
     if unknown:
         raise FunctionalTestError(_("알 수 없는 API입니다: %s") % ", ".join(unknown))
@@ -68,6 +66,9 @@ def save_request(
     if not test_build.strip():
         raise FunctionalTestError(_("테스트 빌드 접속 방법을 적어 주세요."), field="test_build")
     with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        if not form_editable(application):
+            raise FunctionalTestError(_("지금은 기능테스트 신청서를 수정할 수 없습니다."))
         request, _created = FunctionalTestRequest.objects.update_or_create(
             application=application, defaults={"test_build": test_build.strip()}
         )

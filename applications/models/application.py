@@ -132,6 +132,24 @@ def launch_date_reached(application: "Application") -> bool:
     return application.launch_date is not None and application.launch_date <= timezone.localdate()
 
 
+def has_functional_test_request(application: "Application") -> bool:
+    from reviews.selectors import has_submitted_request
+
+    return has_submitted_request(application)
+
+
+def functional_test_round_passed(application: "Application") -> bool:
+    from reviews.selectors import latest_round_all_passed
+
+    return latest_round_all_passed(application)
+
+
+def security_checks_accepted(application: "Application") -> bool:
+    from reviews.selectors import both_checks_accepted
+
+    return both_checks_accepted(application)
+
+
 is_complete.message = _("필수 항목이 비어 있습니다.")
 has_signed_contract.message = _("서명된 계약이 없습니다.")
 has_no_signed_contract.message = _(
@@ -149,6 +167,11 @@ def has_guarantee_in_place(application: "Application") -> bool:
 
 
 has_guarantee_in_place.message = _("보증수단(보증보험 또는 개별은행 보증)이 갖추어지지 않았습니다.")
+has_functional_test_request.message = _("기능테스트 신청서를 먼저 제출하세요.")
+functional_test_round_passed.message = _("최근 기능테스트 차수의 모든 항목이 통과해야 합니다.")
+security_checks_accepted.message = _(
+    "이용기관 보안점검과 핀테크 서비스 취약점 점검을 센터가 모두 검토 완료해야 합니다."
+)
 
 
 def meta(label, actor, audit, reason_required=False):
@@ -298,6 +321,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.APPROVED,
         target=State.FUNCTIONAL_TEST,
+        conditions=[has_functional_test_request],
         permission=is_editing_member,
         custom=meta(_("기능점검 요청"), "applicant", "functional_test.requested"),
     )
@@ -308,6 +332,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.FUNCTIONAL_TEST,
         target=State.SECURITY_CHECK,
+        conditions=[functional_test_round_passed],
         permission=can_advance,
         custom=meta(_("기능테스트 통과"), "staff", "functional_test.passed", reason_required=True),
     )
@@ -318,6 +343,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.SECURITY_CHECK,
         target=State.CONTRACT,
+        conditions=[security_checks_accepted],
         permission=can_advance,
         custom=meta(_("보안점검 완료"), "staff", "security_check.accepted", reason_required=True),
     )
