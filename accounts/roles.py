@@ -65,3 +65,19 @@ STAFF_PERMISSIONS += [
     }.items()
     for perm in perms
 ]
+
+# Operations after launch (issue 6): usage import, invoices and payments, sub-merchants, sanctions.
+STAFF_PERMISSIONS += [
+    "operations.view_dailyusage",
+    "operations.view_usageimport",
+    "operations.add_usageimport",
+    "operations.view_billingrun",
+    "operations.view_invoice",
+    "operations.view_payment",
+    "operations.add_payment",
+    "operations.view_submerchant",
+    "operations.decide_submerchant",
+    "operations.view_sanctioncase",
+    "operations.add_sanctioncase",
+    "operations.change_sanctioncase",
+]

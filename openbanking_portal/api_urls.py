@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("contracts.api_urls")),
     path("", include("contracts.contract_api_urls")),
     path("", include("integrations.api_urls")),
+    path("", include("operations.api_urls")),
 ]

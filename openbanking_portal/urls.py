@@ -35,5 +35,6 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("contracting/", include("contracts.portal_urls")),
     path("testbed/", include("testbed.urls")),
+    path("operations/", include("operations.urls")),
     path("", include("applications.urls")),
 ]

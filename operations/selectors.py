@@ -1,0 +1,71 @@
+"""Read side of the staff dashboard (issue 6.6): a handful of aggregate queries, no loops over rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from applications.statistics import StatisticsRow, application_statistics
+
+from .models import Invoice, SanctionCase, SubMerchant
+from .payments import missed_counts
+
+
+@dataclasses.dataclass(frozen=True)
+class Dashboard:
+    statistics: list[StatisticsRow]
+    outstanding_count: int
+    outstanding_krw: int
+    overdue_count: int
+    missed_one: int
+    missed_two: int
+    missed_three_or_more: int
+    open_cases: int
+    sub_merchants_waiting: int
+    checks_overdue: int | None
+
+
+def checks_overdue() -> int | None:
+    """Functional-test rounds and security checks past their SLA (reviews app, `review_targets`)."""
+    try:
+        from reviews.models import FunctionalTestRound, SecurityCheck
+        from reviews.sla import review_targets
+    except ImportError:  # the reviews app does not record them
+        return None
+    targets = review_targets()
+    return (
+        SecurityCheck.objects.with_overdue(targets.security_check_days)
+        .filter(is_overdue=True)
+        .count()
+        + FunctionalTestRound.objects.with_overdue(targets.functional_test_days)
+        .filter(is_overdue=True)
+        .count()
+    )
+
+
+def dashboard(today: datetime.date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    unpaid = Invoice.objects.unpaid().aggregate(
+        n=Count("id"),
+        total=Sum("total_krw", default=0),
+        paid=Sum("paid_krw", default=0),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+    missed = list(missed_counts(today).values())
+    return Dashboard(
+        statistics=application_statistics(),
+        outstanding_count=unpaid["n"],
+        outstanding_krw=unpaid["total"] - unpaid["paid"],
+        overdue_count=unpaid["overdue"],
+        missed_one=sum(1 for n in missed if n == 1),
+        missed_two=sum(1 for n in missed if n == 2),
+        missed_three_or_more=sum(1 for n in missed if n >= 3),
+        open_cases=SanctionCase.objects.filter(status=SanctionCase.Status.PROPOSED).count(),
+        sub_merchants_waiting=SubMerchant.objects.filter(
+            status=SubMerchant.Status.SUBMITTED
+        ).count(),
+        checks_overdue=checks_overdue(),
+    )
