@@ -96,8 +96,14 @@ def plan(institution_id: int) -> list[PlannedUser]:
                 product_name=rng.choice(PRODUCTS),
                 opening_balance=rng.randint(50, 5000) * 1000,
             )
+            # Dates first, oldest first, so the amounts are drawn in the order they are booked
+            # and the balance never goes below zero.
+            moments = sorted(
+                ((rng.randint(1, 60), rng.randint(0, 86399)) for _ in range(HISTORY_PER_ACCOUNT)),
+                key=lambda m: (-m[0], m[1]),
+            )
             running = account.opening_balance
-            for _ in range(HISTORY_PER_ACCOUNT):
+            for days_ago, seconds in moments:
                 incoming = rng.random() < 0.45
                 amount = rng.randint(1, 300) * 1000
                 if not incoming and amount > running:
@@ -105,16 +111,14 @@ def plan(institution_id: int) -> list[PlannedUser]:
                 running += amount if incoming else -amount
                 account.history.append(
                     PlannedTransaction(
-                        days_ago=rng.randint(1, 60),
-                        seconds=rng.randint(0, 86399),
+                        days_ago=days_ago,
+                        seconds=seconds,
                         inout_type="입금" if incoming else "출금",
                         print_content=rng.choice(CONTENTS_IN if incoming else CONTENTS_OUT),
                         tran_amt=amount,
                         branch_name=rng.choice(BRANCHES),
                     )
                 )
-            # The history is replayed oldest first so after-balances are consistent.
-            account.history.sort(key=lambda t: (-t.days_ago, t.seconds))
             user.accounts.append(account)
         users.append(user)
     return users
