@@ -100,7 +100,9 @@ def test_institutions_get_different_data_and_seeding_is_idempotent(key):
 
 
 def test_user_me_lists_the_users_accounts(token, sim_user, api):
-    status, body = tb.call(api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no})
+    status, body = tb.call(
+        api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no}
+    )
     assert status == 200
     assert body["rsp_code"] == "A0000" and body["rsp_message"] == "처리 성공"
     assert len(body["api_tran_id"]) == 20 and len(body["api_tran_dtm"]) == 17
@@ -127,15 +129,23 @@ def test_user_me_needs_user_seq_no(token, api):
 
 
 def test_account_list_orders_and_filters(token, sim_user, api):
-    status, body = tb.call(
-        api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no, "sort_order": "A"}
+    _status, body = tb.call(
+        api,
+        token,
+        "GET",
+        "/v2.0/account/list",
+        {"user_seq_no": sim_user.user_seq_no, "sort_order": "A"},
     )
     assert body["rsp_code"] == "A0000"
     assert [a["fintech_use_num"] for a in body["res_list"]] == [
         a.fintech_use_num for a in accounts_of(sim_user)
     ]
-    status, body = tb.call(
-        api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no, "sort_order": "X"}
+    _status, body = tb.call(
+        api,
+        token,
+        "GET",
+        "/v2.0/account/list",
+        {"user_seq_no": sim_user.user_seq_no, "sort_order": "X"},
     )
     assert body["rsp_code"] == "A0003"
 
@@ -150,13 +160,17 @@ def test_update_info_changes_the_alias(token, sim_user, api):
         {"fintech_use_num": account.fintech_use_num, "account_alias": "생활비 통장"},
     )
     assert (status, body["rsp_code"], body["account_alias"]) == (200, "A0000", "생활비 통장")
-    _, listed = tb.call(api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no})
+    _, listed = tb.call(
+        api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no}
+    )
     aliases = {a["fintech_use_num"]: a["account_alias"] for a in listed["res_list"]}
     assert aliases[account.fintech_use_num] == "생활비 통장"
 
 
 def test_a_user_token_reaches_only_its_users_accounts(key, token, sim_user, api):
-    other_user = SimUser.objects.filter(institution_id=key.institution_id).exclude(pk=sim_user.pk)[0]
+    other_user = SimUser.objects.filter(institution_id=key.institution_id).exclude(pk=sim_user.pk)[
+        0
+    ]
     foreign = accounts_of(other_user)[0]
     status, body = tb.call(
         api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, foreign)
@@ -181,9 +195,11 @@ def test_cancelling_the_inquiry_agreement_stops_inquiry_and_both_cancel_the_acco
         "scope": "inquiry",
         "fintech_use_num": account.fintech_use_num,
     }
-    status, body = tb.call(api, token, "POST", "/v2.0/account/cancel", cancel)
+    _status, body = tb.call(api, token, "POST", "/v2.0/account/cancel", cancel)
     assert (body["rsp_code"], body["bank_rsp_code"]) == ("A0000", "000")
-    _, body = tb.call(api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account))
+    _, body = tb.call(
+        api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account)
+    )
     assert (body["rsp_code"], body["bank_rsp_code"]) == ("A0002", "443")
     tb.call(
         api,
@@ -194,7 +210,9 @@ def test_cancelling_the_inquiry_agreement_stops_inquiry_and_both_cancel_the_acco
     )
     account.refresh_from_db()
     assert account.account_state == SimAccount.State.CANCELLED
-    _, listed = tb.call(api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no})
+    _, listed = tb.call(
+        api, token, "GET", "/v2.0/account/list", {"user_seq_no": sim_user.user_seq_no}
+    )
     assert account.fintech_use_num not in {a["fintech_use_num"] for a in listed["res_list"]}
     _, listed = tb.call(
         api,
@@ -215,10 +233,15 @@ def test_unlink_ends_the_users_tokens(key, token, sim_user, oob, api):
         oob,
         "POST",
         "/v2.0/user/unlink",
-        {"client_use_code": client_use_code(key.institution_id), "user_seq_no": sim_user.user_seq_no},
+        {
+            "client_use_code": client_use_code(key.institution_id),
+            "user_seq_no": sim_user.user_seq_no,
+        },
     )
     assert (status, body["rsp_code"], body["user_seq_no"]) == (200, "A0000", sim_user.user_seq_no)
-    status, body = tb.call(api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no})
+    status, body = tb.call(
+        api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no}
+    )
     assert (status, body["rsp_code"]) == (401, "O0001")
 
 
@@ -242,7 +265,7 @@ def test_unlink_refuses_another_institutions_code_and_unknown_users(key, sim_use
 
 
 def test_close_cancels_every_account_of_the_user(key, token, sim_user, oob, api):
-    status, body = tb.call(
+    _status, body = tb.call(
         api,
         oob,
         "POST",
@@ -251,7 +274,9 @@ def test_close_cancels_every_account_of_the_user(key, token, sim_user, oob, api)
     )
     assert body["rsp_code"] == "A0000"
     assert {a.account_state for a in accounts_of(sim_user)} == {SimAccount.State.CANCELLED}
-    assert tb.call(api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no})[0] == 401
+    assert (
+        tb.call(api, token, "GET", "/v2.0/user/me", {"user_seq_no": sim_user.user_seq_no})[0] == 401
+    )
     _, again = tb.call(
         api,
         oob,
@@ -330,7 +355,9 @@ def test_balance_by_fintech_number_and_by_account_number_agree_with_the_seed(
         for a in u.accounts
         if a.fintech_use_num == account.fintech_use_num
     )
-    _, by_fin = tb.call(api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account))
+    _, by_fin = tb.call(
+        api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account)
+    )
     assert by_fin["rsp_code"] == "A0000"
     assert by_fin["balance_amt"] == str(planned.balance)
     assert by_fin["bank_code_tran"] == account.bank_code_std
@@ -501,9 +528,7 @@ def test_transaction_list_refuses_malformed_requests(key, token, sim_user, api, 
 
 
 def test_wrong_method_and_bad_json_are_answered_in_the_operators_shape(token, api):
-    response = api.post(
-        "/testbed/v2.0/user/me", {}, headers={"Authorization": f"Bearer {token}"}
-    )
+    response = api.post("/testbed/v2.0/user/me", {}, headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 405
     assert response.json()["rsp_code"] == "A0003"
     response = api.post(
