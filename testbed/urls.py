@@ -7,6 +7,7 @@ client switches between the testbed and the operator's test API by its base URL 
 from django.urls import path
 
 from . import simulator_accounts as accounts
+from . import simulator_institution as institution
 from . import simulator_transfers as transfers
 from . import views
 from .api import make_view
@@ -31,9 +32,9 @@ HANDLERS = {
     "/v2.0/transfer/deposit/fin_num": transfers.deposit_fin_num,
     "/v2.0/transfer/deposit/acnt_num": transfers.deposit_acnt_num,
     "/v2.0/transfer/result": transfers.transfer_result,
-    "/v2.0/inquiry/real_name": transfers.real_name,
-    "/v2.0/inquiry/remit_list": transfers.remit_list,
-    "/v2.0/bank/status": transfers.bank_status,
+    "/v2.0/inquiry/real_name": institution.real_name,
+    "/v2.0/inquiry/remit_list": institution.remit_list,
+    "/v2.0/bank/status": institution.bank_status,
 }
 
 urlpatterns = [
