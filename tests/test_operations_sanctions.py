@@ -13,6 +13,11 @@ from .conftest import mfa_client, text_of
 from .factories import ApplicationFactory, StaffFactory
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
 @pytest.fixture
 def live(db):
     return ApplicationFactory(state="live")
