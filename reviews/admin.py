@@ -123,14 +123,13 @@ class OverdueFirstMixin:
         return getattr(review_targets(), self.sla_days_attr)
 
     def get_queryset(self, request):
-        days = self.sla_days()
-        self._days = days
-        return (
-            super()
-            .get_queryset(request)
-            .with_overdue(days)
-            .order_by("-is_overdue", self.start_field)
-        )
+        # ModelAdmin.get_queryset orders before we could annotate: build it here instead.
+        self._days = self.sla_days()
+        qs = self.model._default_manager.get_queryset().with_overdue(self._days)
+        return qs.order_by(*self.get_ordering(request))
+
+    def get_ordering(self, request):
+        return ["-is_overdue", self.start_field]
 
     @admin.display(description=_("목표 기한"))
     def due(self, obj):
