@@ -122,7 +122,7 @@ def locked_contract(application: Application | int) -> Contract:
     pk = application if isinstance(application, int) else application.pk
     Contract.objects.get_or_create(application_id=pk)
     return (
-        Contract.objects.select_for_update()
+        Contract.objects.select_for_update(of=("self",))
         .select_related("application__institution", "main_bank")
         .get(application_id=pk)
     )

@@ -102,7 +102,7 @@ def request_account_change(
 
 def _locked_change(change: ContractChangeRequest) -> ContractChangeRequest:
     return (
-        ContractChangeRequest.objects.select_for_update()
+        ContractChangeRequest.objects.select_for_update(of=("self",))
         .select_related("contract__application__institution")
         .get(pk=change.pk)
     )

@@ -145,7 +145,7 @@ def issue_document(*, contract: Contract, by=None, reason: str = "") -> Contract
     """Freeze the contract's data into the next version and queue its rendering after commit."""
     with transaction.atomic():
         contract = (
-            Contract.objects.select_for_update()
+            Contract.objects.select_for_update(of=("self",))
             .select_related("application__institution", "main_bank")
             .get(pk=contract.pk)
         )
