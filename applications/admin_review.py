@@ -295,3 +295,24 @@ def statistics_view(model_admin, request):
 
 
 admin.site.register(ReviewQueueItem, ReviewQueueAdmin)
+
+
+@admin.register(ScreeningRuleSet)
+class ScreeningRuleSetAdmin(admin.ModelAdmin):
+    """Rules are data: staff add a new version with an effective date; a version in use is frozen
+    so every stored screening result can be explained by the rules it was run with."""
+
+    list_display = ("version", "effective_from", "note", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_in_use:
+            return ("version", "effective_from", "rules", "note", "created_by")
+        return ("created_by",)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
