@@ -3,6 +3,7 @@ rejection citing a rule, and the pre-application statistics (DOMAIN §2.1, §11)
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -200,6 +201,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return _("특이사항 없음")
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         application = get_object_or_404(
             Application.objects.select_related("institution", "details"), pk=object_id
         )
@@ -246,8 +249,6 @@ def transition_url(application, name: str) -> str:
 def supplement_view(model_admin, request, object_id):
     application = get_object_or_404(Application.objects.select_related("institution"), pk=object_id)
     if not model_admin.has_view_permission(request, application):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     form = SupplementForm(request.POST or None)
     review_url = reverse("admin:applications_reviewqueueitem_change", args=[application.pk])
@@ -281,6 +282,8 @@ def supplement_view(model_admin, request, object_id):
 
 
 def statistics_view(model_admin, request):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
     rows = statistics.application_statistics()
     from .models import Step
 

@@ -90,19 +90,26 @@ def detect_kind(upload) -> str | None:
         guess = filetype.guess(head)
         return "jpeg" if guess is not None and guess.mime == "image/jpeg" else None
     if head.startswith(OLE2_SIGNATURE):
-        body = _ole_head(upload)
-        hwp = HWP_SUMMARY_STREAM in body or b"HWP Document File" in body
-        return "hwp" if hwp else None  # other OLE2 files (.doc, .xls, .msi installers) are refused
+        # HWP 5 names its streams "FileHeader" (holding "HWP Document File") and
+        # "\x05HwpSummaryInformation"; other OLE2 files (.doc, .xls, .msi installers) are refused.
+        hwp = _contains(upload, (HWP_SUMMARY_STREAM, b"HWP Document File"))
+        return "hwp" if hwp else None
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(upload)
     return None
 
 
-def _ole_head(upload) -> bytes:
-    # HWP 5 files carry an "\x05HwpSummaryInformation" stream; its name sits in the directory
-    # sectors near the start of small files and anywhere in large ones, so look at the first 1 MiB.
+def _contains(upload, needles: tuple[bytes, ...], chunk_size: int = 1024 * 1024) -> bool:
+    """Whether any needle occurs in the file, read in chunks that overlap by the longest needle."""
+    overlap = max(len(n) for n in needles)
     upload.seek(0)
-    return upload.read(1024 * 1024)
+    tail = b""
+    while chunk := upload.read(chunk_size):
+        window = tail + chunk
+        if any(n in window for n in needles):
+            return True
+        tail = window[-overlap:]
+    return False
 
 
 def check_upload(upload) -> CheckedFile:

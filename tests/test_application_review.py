@@ -330,3 +330,10 @@ def test_statistics_page_has_a_fixed_query_count(staff_client, django_assert_num
     ContentType.objects.clear_cache()
     with django_assert_num_queries(7):
         staff_client.get(reverse("admin:applications_application_statistics"))
+
+
+def test_staff_without_view_permission_get_no_review_page_or_statistics(submitted):
+    client = mfa_client(StaffFactory(with_role=False))
+    assert client.get(review_url(submitted)).status_code == 403
+    assert client.get(reverse("admin:applications_application_statistics")).status_code == 403
+    assert client.get(reverse("admin:applications_reviewqueueitem_changelist")).status_code == 403

@@ -208,3 +208,14 @@ def test_files_are_not_under_any_public_url(document):
     assert not str(settings.MEDIA_ROOT).startswith(str(settings.STATIC_ROOT))
     assert not getattr(settings, "MEDIA_URL", "") or settings.MEDIA_URL in ("", "/")
     assert Client().get("/" + document.file.name).status_code == 404
+
+
+@pytest.mark.parametrize("offset", [100, 1024 * 1024 - 10, 3 * 1024 * 1024 + 7])
+def test_hwp_is_recognised_wherever_its_stream_name_sits(applicant_client, application, offset):
+    from .online_application import OLE_DOC
+
+    name = "\x05HwpSummaryInformation".encode("utf-16-le")
+    content = OLE_DOC + b"\x00" * offset + name + b"\x00" * 64
+    response = post_document(applicant_client, application, "other", "큰문서.hwp", content)
+    assert response.status_code == 302
+    assert Document.objects.get().detected_type == "hwp"

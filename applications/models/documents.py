@@ -66,7 +66,3 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_doc_type_display()} v{self.version} ({self.original_name})"
-
-    @property
-    def is_current(self) -> bool:
-        return not hasattr(self, "superseded_by")
