@@ -1,0 +1,106 @@
+"""Billing through a real Celery worker on the local Redis broker (PostgreSQL only).
+
+The worker is a separate process pointed at this test's database; the task is sent over Redis and
+the test waits (bounded) for the invoices and their PDFs to appear, then stops the worker.
+"""
+
+import contextlib
+import datetime
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from operations.models import Invoice
+
+from .factories import InstitutionFactory
+from .operations_factories import SMALL, month_usage
+
+BROKER = "redis://127.0.0.1:6379/8"
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 90
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    user = s.get("USER") or "postgres"
+    host = s.get("HOST") or "127.0.0.1"
+    port = s.get("PORT") or "5432"
+    return f"postgres://{user}@{host}:{port}/{s['NAME']}"
+
+
+def _redis_available() -> bool:
+    try:
+        import redis
+
+        return redis.Redis.from_url(BROKER, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+
+
+@contextlib.contextmanager
+def running_worker(env: dict, log_path: Path):
+    """A Celery worker process for the duration of the block; always terminated."""
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "openbanking_portal", "worker",
+             "--pool=solo", "--concurrency=1", "--without-gossip", "--without-mingle", "-l", "info"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield worker
+        finally:
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_billing_runs_through_a_real_celery_worker(tmp_path):
+    if not _redis_available():
+        pytest.skip("no local Redis broker")
+    import redis
+    from celery import Celery
+
+    redis.Redis.from_url(BROKER).flushdb()
+    october = datetime.date(2026, 10, 1)
+    institutions = [InstitutionFactory(paid_in_capital=SMALL) for _ in range(3)]
+    for inst in institutions:
+        month_usage(inst, october, count=100)
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "MEDIA_ROOT": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "openbanking_portal.settings",
+    }
+    with running_worker(env, tmp_path / "worker.log") as worker:
+        sender = Celery("sender", broker=BROKER)
+        sender.send_task("operations.tasks.bill_month", args=["2026-10"])
+        deadline = time.monotonic() + TIMEOUT
+        ready = 0
+        while time.monotonic() < deadline:
+            ready = Invoice.objects.filter(month=october).exclude(sha256="").count()
+            if ready == len(institutions) or worker.poll() is not None:
+                break
+            time.sleep(0.5)
+    output = (tmp_path / "worker.log").read_text(errors="replace")
+    assert ready == len(institutions), output[-3000:]
+    assert "operations.tasks.bill_month" in output
+    invoices = Invoice.objects.filter(month=october)
+    assert {i.total_krw for i in invoices} == {100 * 30}
+    for invoice in invoices:  # the worker stored each PDF under its MEDIA_ROOT, with its hash
+        stored = (tmp_path / invoice.file.name).read_bytes()
+        assert hashlib.sha256(stored).hexdigest() == invoice.sha256
