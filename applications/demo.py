@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.roles import ensure_staff_group
 from contracts.banks import load_participating_banks
-from contracts.models import Bank, Contract
-from contracts.signing import record_signature
+from contracts.models import Bank
+from contracts.preparation import prepare_signed_contract
 from reviews import demo as review_steps
 
 from .filing import create_application, create_institution
@@ -114,10 +114,8 @@ def load_demo() -> dict:
         )
         for step in steps:
             if step == "sign":
-                Contract.objects.create(
-                    application=application, main_bank=Bank.objects.get(code="088")
-                )
-                record_signature(application=application, by=staff)
+                # Main bank, fee, account, limits, centre guarantee, signature (DOMAIN §5, §6).
+                prepare_signed_contract(application=application, staff=staff, bank_code="088")
                 application.launch_date = timezone.localdate() - datetime.timedelta(days=1)
                 application.save(update_fields=["launch_date"])
                 continue

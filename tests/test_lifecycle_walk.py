@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, AuditEntry, State
-from contracts.models import Bank, Contract
+from contracts.preparation import prepare_signed_contract
 from reviews.demo import run_step
 
 from .conftest import text_of
@@ -43,7 +43,8 @@ def test_application_walks_all_five_steps_to_live(
     application.refresh_from_db()
     assert application.step == "contract"
 
-    Contract.objects.create(application=application, main_bank=Bank.objects.get(code="004"))
+    # Contract steps ①–③ and the guarantee (tests/test_contract_*.py cover them one by one).
+    prepare_signed_contract(application=application, staff=staff, bank_code="004", sign=False)
     response = staff_client.post(
         reverse("admin:contracts_contract_changelist"),
         {"action": "sign", "_selected_action": [application.contract.pk]},
