@@ -19,7 +19,7 @@ from . import calls
 from .catalogue import BAD_REQUEST, FORBIDDEN, SUCCESS, UNAUTHORIZED, Code, Endpoint
 from .models import IssuedToken, SimUser, TestClient
 from .oauth import checksum
-from .synthetic import client_use_code
+from .synthetic import client_use_code, ensure_seeded
 
 JSON_DUMPS = {"ensure_ascii": False}
 
@@ -40,7 +40,14 @@ class CallContext:
     client: TestClient
     sim_user: SimUser | None
     scopes: frozenset[str]
+    seeded: bool = False
     bank_tran_id: str = ""
+
+    def ensure_seeded(self) -> None:
+        """The institution's synthetic data, written on its first call (DOMAIN §10 testbed)."""
+        if not self.seeded:
+            ensure_seeded(self.institution_id)
+            self.seeded = True
 
     @property
     def client_use_code(self) -> str:
@@ -135,6 +142,11 @@ def authenticate(request) -> tuple[IssuedToken | None, Refusal | None]:
     return issued, None
 
 
+def _seeded(institution) -> bool:
+    profile = getattr(institution, "testbed_profile", None)
+    return bool(profile and profile.seeded_at)
+
+
 def respond(code: Code, payload: dict, detail: str = "", status: int | None = None) -> JsonResponse:
     body = {
         "api_tran_id": payload.pop("api_tran_id"),
@@ -168,6 +180,7 @@ def make_view(endpoint: Endpoint, handler: Handler):
             client=issued.client,
             sim_user=issued.sim_user,
             scopes=frozenset(issued.access_token.scope.split()),
+            seeded=_seeded(issued.client.institution),
         )
         try:
             if endpoint.scope not in ctx.scopes:

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import TestbedCall
@@ -30,7 +31,7 @@ def record(
     bank_tran_id: str = "",
     at=None,
 ) -> TestbedCall:
-    return TestbedCall.objects.create(
+    row = TestbedCall(
         institution_id=institution_id,
         client_id=client_id,
         api_code=api_code,
@@ -41,3 +42,13 @@ def record(
         rsp_code=rsp_code,
         http_status=http_status,
     )
+    if connection.vendor != "postgresql":
+        row.save(force_insert=True)
+        return row
+    # The log is evidence, not money: on PostgreSQL its commit need not wait for the disk flush
+    # (a crash loses at most the last few hundred milliseconds of rows, never corrupts them).
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        row.save(force_insert=True)
+    return row

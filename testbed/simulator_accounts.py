@@ -20,7 +20,6 @@ from .catalogue import (
     NOT_FOUND,
 )
 from .models import IssuedToken, SimAccount, SimUser
-from .synthetic import ensure_seeded
 
 BANK_NAMES = {code: name for code, name, _en in PARTICIPATING_BANKS}
 PAGE_SIZE = 25
@@ -68,7 +67,7 @@ def bank_result(account: SimAccount | None, code=BANK_OK, bank_tran_id: str = ""
 def user_account(ctx: CallContext, p: Params, *, by_fin_num: bool, for_update=False) -> SimAccount:
     """The consenting user's account, by fintech-use number or by bank code + account number."""
     user = ctx.require_user()
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     accounts = SimAccount.objects.select_related("user")
     if for_update:
         accounts = accounts.select_for_update()
@@ -179,7 +178,7 @@ def _client_use_code(ctx: CallContext, p: Params) -> str:
 
 def user_unlink(ctx: CallContext, p: Params) -> dict:
     code = _client_use_code(ctx, p)
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     user = SimUser.objects.filter(
         institution_id=ctx.institution_id, user_seq_no=p.digits("user_seq_no", 10)
     ).first()
@@ -193,7 +192,7 @@ def user_unlink(ctx: CallContext, p: Params) -> dict:
 
 def user_close(ctx: CallContext, p: Params) -> dict:
     code = _client_use_code(ctx, p)
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     user = SimUser.objects.filter(
         institution_id=ctx.institution_id, user_ci=p.required("user_ci"), closed_at__isnull=True
     ).first()
@@ -223,7 +222,7 @@ def user_register(ctx: CallContext, p: Params) -> dict:
     p.choice("info_prvd_agmt_yn", ("Y",))
     inquiry = p.choice("inquiry_agree_yn", ("Y", "N"), "Y") == "Y"
     transfer = p.choice("transfer_agree_yn", ("Y", "N"), "Y") == "Y"
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     with transaction.atomic():
         users = SimUser.objects.select_for_update().filter(institution_id=ctx.institution_id)
         user = users.filter(user_ci=ci).first()

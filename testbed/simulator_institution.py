@@ -12,7 +12,6 @@ from .catalogue import BAD_REQUEST, BANK_ERROR, BANK_NO_ACCOUNT, BANK_OK
 from .models import SimAccount, SimTransfer
 from .simulator_accounts import bank_result
 from .simulator_transfers import _cntr_account
-from .synthetic import ensure_seeded
 
 HOLDER_INFO_MISMATCH = ("445", "실명번호불일치")
 
@@ -27,7 +26,7 @@ def real_name(ctx: CallContext, p: Params) -> dict:
         raise Refusal(BAD_REQUEST, "account_holder_info_type: ' '(생년월일) 또는 '6'이어야 합니다.")
     holder_info = p.required("account_holder_info")
     p.tran_dtime()
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     account = (
         SimAccount.objects.select_related("user")
         .filter(institution_id=ctx.institution_id, bank_code_std=bank_code, account_num=account_num)

@@ -23,7 +23,6 @@ from .catalogue import (
 )
 from .models import SimAccount, SimTransaction, SimTransfer, TestbedProfile
 from .simulator_accounts import _check_usable, account_item, bank_result, user_account
-from .synthetic import ensure_seeded
 
 # The institution's contract account (약정계좌) sits in the testbed bank, as in the operator's
 # testbed; the daily withdrawal limit per account is the simulator's choice.
@@ -195,7 +194,7 @@ def _deposit(ctx: CallContext, p: Params, *, by_fin_num: bool) -> dict:
                 "account_holder_name": "" if by_fin_num else item.required("account_holder_name"),
             }
         )
-    ensure_seeded(ctx.institution_id)
+    ctx.ensure_seeded()
     results, all_ok = [], True
     with transaction.atomic():
         for it in parsed:

@@ -540,3 +540,19 @@ def test_wrong_method_and_bad_json_are_answered_in_the_operators_shape(token, ap
     assert (response.status_code, response.json()["rsp_code"]) == (200, "A0003")
     call = TestbedCall.objects.get(api_code="account_update_info")
     assert (call.rsp_code, call.endpoint) == ("A0003", "/v2.0/account/update_info")
+
+
+def test_a_balance_call_costs_a_fixed_number_of_queries(
+    key, token, sim_user, api, django_assert_num_queries
+):
+    from django.db import connection
+
+    account = accounts_of(sim_user)[0]
+    tb.call(api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account))
+    # token + account + call-log row (+ SET LOCAL synchronous_commit on PostgreSQL)
+    expected = 4 if connection.vendor == "postgresql" else 3
+    with django_assert_num_queries(expected):
+        _, body = tb.call(
+            api, token, "GET", "/v2.0/account/balance/fin_num", balance_query(key, account)
+        )
+    assert body["rsp_code"] == "A0000"
