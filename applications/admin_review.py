@@ -273,7 +273,7 @@ def supplement_view(model_admin, request, object_id):
         **model_admin.admin_site.each_context(request),
         "opts": Application._meta,
         "original": application,
-        "title": _("보완 요청"),
+        "title": _("보완 요청 — %s") % application,
         "form": form,
         "change_url": review_url,
         "unmet": [],
