@@ -159,6 +159,11 @@ def arrange_centre_guarantee(
             application=contract.application,
             data={"composite_score": int(composite_score), "rate_percent": rate, "amount": amount},
         )
+        if contract.signed_at:
+            # e.g. after the fallback from individual bank guarantees: the contract changed.
+            from .documents import issue_document
+
+            issue_document(contract=contract, by=by, reason="보증수단 변경")
     return arrangement
 
 

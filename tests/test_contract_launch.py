@@ -108,3 +108,19 @@ def test_launch_date_only_in_contract_or_scheduled_state(staff):
     app = ApplicationFactory(state=State.LIVE)
     with pytest.raises(PortalError):
         launch.set_launch_date(application=app, by=staff, launch_date=timezone.localdate())
+
+
+def test_beat_schedule_registers_the_three_daily_tasks(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from openbanking_portal.celery import app as celery_app
+
+    tasks = set(PeriodicTask.objects.filter(enabled=True).values_list("task", flat=True))
+    expected = {
+        "contracts.tasks.apply_contract_changes",
+        "contracts.tasks.close_guarantee_windows",
+        "contracts.tasks.launch_due_applications",
+    }
+    assert expected <= tasks
+    celery_app.loader.import_default_modules()
+    assert expected <= set(celery_app.tasks)

@@ -277,3 +277,26 @@ def test_other_institution_large_apps_are_untouched(staff, large_app):
     closed = close_guarantee_windows.delay().get()
     assert len(closed) == 1
     assert GuaranteeArrangement.objects.get(contract__application=other).window_closed_at is None
+
+
+def test_centre_guarantee_after_the_fallback_issues_a_new_contract_version(
+    staff, large_app, django_capture_on_commit_callbacks
+):
+    from contracts.models import ContractDocument
+    from contracts.preparation import prepare_signed_contract
+    from contracts.signing import record_signature
+
+    contract = prepare_signed_contract(application=large_app, staff=staff, sign=False)
+    GuaranteeArrangement.objects.filter(contract=contract).delete()
+    _open_window(staff, large_app, days_ago=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_signature(application=large_app, by=staff)
+    close_guarantee_windows.delay()
+    with django_capture_on_commit_callbacks(execute=True):
+        guarantee.arrange_centre_guarantee(application=large_app, by=staff, composite_score=0)
+    docs = ContractDocument.objects.filter(contract=contract).order_by("version")
+    assert [(d.version, d.data["guarantee"]["kind"]) for d in docs] == [
+        (1, "individual_bank"),
+        (2, "centre"),
+    ]
+    assert docs[1].reason == "보증수단 변경" and docs[1].is_ready
