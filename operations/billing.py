@@ -115,8 +115,8 @@ def fee_for(item: FeeInput, policy: Mapping) -> FeeResult:
 
 def month_usage(*, month: datetime.date, apis: Sequence[str], window: int = 3):
     """One query: per (institution, API) with usage in `month`, the month's and the previous
-    `window` months' count and amount, plus what the size class needs. Institutions already
-    invoiced for the month are left out."""
+    `window` months' count and amount. Institutions already invoiced for the month are left out.
+    (Grouped by the two keys only: the institutions' own columns come in a second query.)"""
     from .models import DailyUsage
 
     first = add_months(month, -window)
@@ -131,20 +131,29 @@ def month_usage(*, month: datetime.date, apis: Sequence[str], window: int = 3):
     return (
         DailyUsage.objects.filter(day__gte=first, day__lt=end, api__in=list(apis))
         .filter(~Exists(invoiced))
-        .values(
-            "institution_id",
-            "institution__institution_type",
-            "institution__paid_in_capital",
-            "institution__name",
-            "institution__business_registration_number",
-            "institution__representative",
-            "institution__address",
-            "api",
-        )
+        .values("institution_id", "api")
         .annotate(**sums)
         .filter(c0__gt=0)
         .order_by("institution_id", "api")
     )
+
+
+INSTITUTION_FIELDS = [
+    "institution_type",
+    "paid_in_capital",
+    "name",
+    "business_registration_number",
+    "representative",
+    "address",
+]
+
+
+def institution_facts(institution_ids) -> dict[int, dict]:
+    """One query: what the size class and the frozen invoice need, per institution."""
+    from applications.models import Institution
+
+    rows = Institution.objects.filter(pk__in=institution_ids).values("pk", *INSTITUTION_FIELDS)
+    return {r["pk"]: {f"institution__{k}": r[k] for k in INSTITUTION_FIELDS} for r in rows}
 
 
 def main_bank_units(institution_ids) -> dict[int, dict[str, int]]:
@@ -198,9 +207,12 @@ def bill_month(
         run, _created = BillingRun.objects.get_or_create(month=month)
         run = BillingRun.objects.select_for_update().get(pk=run.pk)
         rows = list(month_usage(month=month, apis=apis, window=window))
-        units = main_bank_units({r["institution_id"] for r in rows})
+        ids = {r["institution_id"] for r in rows}
+        facts = institution_facts(ids)
+        units = main_bank_units(ids)
         by_institution: dict[int, list[tuple[dict, FeeResult]]] = {}
         for r in rows:
+            r.update(facts[r["institution_id"]])
             size = size_class_for(
                 institution_type=r["institution__institution_type"],
                 paid_in_capital=r["institution__paid_in_capital"],
