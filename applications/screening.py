@@ -166,6 +166,43 @@ def rule_labels(rules: Mapping) -> list[tuple[str, str]]:
     return cited
 
 
+def rules_problems(rules) -> list[str]:
+    """What is wrong with a rule set's shape (empty when the engine can run it)."""
+    if not isinstance(rules, dict):
+        return ["규칙은 JSON 객체여야 합니다."]
+    problems = []
+    bases = rules.get("bases")
+    if not isinstance(bases, dict) or not bases:
+        problems.append("'bases'에 이용 자격 근거가 하나 이상 있어야 합니다.")
+    else:
+        for code, rule in bases.items():
+            if not isinstance(rule, dict) or not rule.get("label"):
+                problems.append(f"bases.{code}: 'label'이 필요합니다.")
+            elif rule.get("requires_industry_in") and not isinstance(
+                rules.get(rule["requires_industry_in"]), list
+            ):
+                problems.append(f"bases.{code}: '{rule['requires_industry_in']}' 목록이 없습니다.")
+    for group in ("exclusions", "excluded_services"):
+        items = rules.get(group)
+        if not isinstance(items, list):
+            problems.append(f"'{group}' 목록이 필요합니다.")
+            continue
+        codes = [i.get("code") for i in items if isinstance(i, dict)]
+        if len(codes) != len(items) or len(set(codes)) != len(codes) or not all(codes):
+            problems.append(f"{group}: 항목마다 서로 다른 'code'가 필요합니다.")
+        for item in items:
+            if isinstance(item, dict) and (
+                not item.get("label") or not isinstance(item.get("keywords", []), list)
+            ):
+                problems.append(
+                    f"{group}.{item.get('code')}: 'label'과 'keywords' 목록이 필요합니다."
+                )
+    sub = rules.get("sub_merchants")
+    if sub is not None and (not isinstance(sub, dict) or "label" not in sub):
+        problems.append("sub_merchants: 'label'과 'allowed_bases'가 필요합니다.")
+    return problems
+
+
 # --- the service ---------------------------------------------------------------------------------
 
 

@@ -60,3 +60,62 @@ def test_the_seed_comes_back_in_a_flushed_database():
         "withdrawal_agency",
         "payment_collection",
     }
+
+
+@pytest.mark.parametrize(
+    "rules,problem",
+    [
+        ([], "JSON 객체"),
+        ({"exclusions": [], "excluded_services": []}, "'bases'"),
+        (
+            {"bases": {"bank": {}}, "exclusions": [], "excluded_services": []},
+            "bases.bank: 'label'",
+        ),
+        (
+            {
+                "bases": {"x": {"label": "x", "requires_industry_in": "nope"}},
+                "exclusions": [],
+                "excluded_services": [],
+            },
+            "'nope' 목록이 없습니다",
+        ),
+        (
+            {
+                "bases": {"bank": {"label": "은행"}},
+                "exclusions": [{"code": "a", "label": "A"}, {"code": "a", "label": "B"}],
+                "excluded_services": [],
+            },
+            "서로 다른 'code'",
+        ),
+        (
+            {
+                "bases": {"bank": {"label": "은행"}},
+                "exclusions": [{"code": "a", "label": "A", "keywords": "도박"}],
+                "excluded_services": [],
+            },
+            "'keywords' 목록",
+        ),
+    ],
+)
+def test_a_rule_set_the_engine_cannot_run_is_refused_with_the_reason(rules, problem):
+    from django.core.exceptions import ValidationError
+
+    ruleset = ScreeningRuleSet(version="bad", effective_from=datetime.date(2099, 1, 1), rules=rules)
+    with pytest.raises(ValidationError) as refused:
+        ruleset.full_clean()
+    assert problem in str(refused.value)
+
+
+def test_the_seed_rule_set_is_valid():
+    ScreeningRuleSet.objects.in_force().full_clean()
+
+
+def test_the_admin_refuses_broken_rules_next_to_the_field():
+    admin = mfa_client(StaffFactory(is_superuser=True))
+    response = admin.post(
+        reverse("admin:applications_screeningruleset_add"),
+        {"version": "2099.1", "effective_from": "2099-01-01", "rules": "[]", "note": ""},
+    )
+    assert response.status_code == 200
+    assert "JSON 객체" in text_of(response)
+    assert not ScreeningRuleSet.objects.filter(version="2099.1").exists()

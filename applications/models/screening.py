@@ -61,6 +61,16 @@ class ScreeningRuleSet(models.Model):
     def __str__(self) -> str:
         return f"{self.version} ({self.effective_from:%Y-%m-%d})"
 
+    def clean(self) -> None:
+        """Refuse rule data the engine cannot run, before it reaches a submission."""
+        from django.core.exceptions import ValidationError
+
+        from ..screening import rules_problems
+
+        problems = rules_problems(self.rules)
+        if problems:
+            raise ValidationError({"rules": problems})
+
     @property
     def is_in_use(self) -> bool:
         return self.pk is not None and (
