@@ -245,3 +245,15 @@ def test_contract_page_query_count_is_pinned(
     with django_assert_num_queries(8):
         response = applicant_client.get(page(contract_app))
     assert response.status_code == 200
+
+
+def test_application_page_links_to_the_contract_page_from_approval_on(
+    applicant_client, contract_app
+):
+    detail = text_of(applicant_client.get(reverse("application_detail", args=[contract_app.pk])))
+    assert page(contract_app) in detail
+
+
+def test_no_contract_link_before_approval(applicant_client, application):
+    detail = text_of(applicant_client.get(reverse("application_detail", args=[application.pk])))
+    assert page(application) not in detail
