@@ -327,3 +327,38 @@ def test_deficient_count_reaches_the_guarantee_scoring_profile(staff, in_securit
         [("위변조", True), ("노출", True), ("세션", True)],
     )
     assert profile_for_application(in_security_check).vulnerability_deficiencies == 3
+
+
+def test_staff_attach_evidence_in_the_admin_and_the_applicant_downloads_it(
+    staff_client, applicant_client, open_round
+):
+    item = open_round.items.get(api_code="deposit")
+    data = {
+        "items-TOTAL_FORMS": "2",
+        "items-INITIAL_FORMS": "2",
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+        "_save": "1",
+    }
+    for i, each in enumerate(open_round.items.order_by("id")):
+        data.update(
+            {
+                f"items-{i}-id": str(each.pk),
+                f"items-{i}-round": str(open_round.pk),
+                f"items-{i}-result": "failed" if each == item else "passed",
+                f"items-{i}-note": "입금 응답 코드 오류" if each == item else "",
+            }
+        )
+    index = list(open_round.items.order_by("id")).index(item)
+    data[f"items-{index}-evidence"] = upload("오류화면.png", b"PNGDATA")
+    staff_client.post(
+        reverse("admin:reviews_functionaltestround_change", args=[open_round.pk]), data
+    )
+    item.refresh_from_db()
+    assert item.evidence_name == "오류화면.png"
+    page = text_of(
+        applicant_client.get(reverse("reviews:functional_test", args=[open_round.application_id]))
+    )
+    assert "오류화면.png" in page
+    response = applicant_client.get(reverse("reviews:checklist_evidence", args=[item.pk]))
+    assert b"".join(response.streaming_content) == b"PNGDATA"

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.models import State
+from applications.models import Application, State
 from policies.models import PolicyKind, PolicyVersion
 from reviews import functional_test, security_check
 from reviews.models import CheckKind, FunctionalTestRound, ItemResult, SecurityCheck
@@ -185,3 +185,10 @@ def test_admin_changelists_queries_are_pinned(staff_client, django_assert_num_qu
         check_applied_days_ago(days)
     with django_assert_num_queries(13):
         staff_client.get(reverse("admin:reviews_securitycheck_changelist"))
+
+
+def test_work_no_longer_waiting_is_not_overdue(staff_client):
+    check = check_applied_days_ago(90)
+    Application.objects.filter(pk=check.application_id).update(state=State.WITHDRAWN)
+    response = staff_client.get(reverse("admin:reviews_securitycheck_changelist"))
+    assert not response.context["cl"].result_list[0].is_overdue

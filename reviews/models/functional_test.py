@@ -77,7 +77,13 @@ class FunctionalTestRoundQuerySet(models.QuerySet):
         limit = timezone.now() - datetime.timedelta(days=days)
         return self.annotate(
             is_overdue=models.Case(
-                models.When(outcome=RoundOutcome.OPEN, opened_at__lt=limit, then=True),
+                models.When(
+                    # a round left open when the step was passed or abandoned is not waiting
+                    outcome=RoundOutcome.OPEN,
+                    application__state="functional_test",
+                    opened_at__lt=limit,
+                    then=True,
+                ),
                 default=False,
                 output_field=models.BooleanField(),
             )

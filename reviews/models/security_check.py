@@ -41,7 +41,10 @@ class SecurityCheckQuerySet(models.QuerySet):
         return self.annotate(
             is_overdue=models.Case(
                 models.When(
-                    ~models.Q(status=CheckStatus.ACCEPTED), applied_at__lt=limit, then=True
+                    ~models.Q(status=CheckStatus.ACCEPTED),
+                    application__state="security_check",
+                    applied_at__lt=limit,
+                    then=True,
                 ),
                 default=False,
                 output_field=models.BooleanField(),
