@@ -44,6 +44,8 @@ def test_application_walks_functional_test_and_security_check(
     applicant_client, staff_client, approved, django_capture_on_commit_callbacks
 ):
     application = approved
+    detail = applicant_client.get(reverse("application_detail", args=[application.pk]))
+    assert reverse("reviews:functional_test", args=[application.pk]) in text_of(detail)
     # --- functional test, round 1: the applicant files the form and requests the check
     page = file_functional_test(
         applicant_client,
