@@ -106,7 +106,7 @@ def create_key(*, institution: Institution, by, name: str, redirect_uri: str) ->
 
 def _active_client(*, client_pk: int, institution: Institution) -> TestClient:
     client = (
-        TestClient.objects.select_for_update()
+        TestClient.objects.select_for_update(of=("self",))
         .filter(pk=client_pk, institution=institution, revoked_at__isnull=True)
         .select_related("application")
         .first()
