@@ -61,9 +61,11 @@ ENDPOINTS: list[Endpoint] = [
 OAUTH_ENDPOINTS = {
     "oauth_authorize": "/oauth/2.0/authorize",
     "oauth_token": "/oauth/2.0/token",
+    "oauth_authorize_account": "/oauth/2.0/authorize_account",
 }
 API_NAMES: dict[str, str] = {
     "oauth_authorize": _("사용자로그인연결"),
+    "oauth_authorize_account": _("등록계좌 확인"),
     "oauth_token": _("AccessToken획득"),
     **{e.api_code: e.name for e in ENDPOINTS},
 }
@@ -84,6 +86,7 @@ BAD_REQUEST = Code("A0003", "요청 전문 오류 (필수 항목 누락 또는 �
 DUPLICATE = Code("A0004", "중복 거래 (이미 사용한 은행거래고유번호)")
 NOT_FOUND = Code("A0005", "사용자 또는 계좌 정보 없음")
 SUB_MERCHANT_MISSING = Code("A0011", "하위가맹점 정보 누락 (하위가맹점명·사업자등록번호 필수)")
+SUB_MERCHANT_NOT_APPROVED = Code("A0012", "센터의 승인을 받지 않은 하위가맹점")
 UNAUTHORIZED = Code("O0001", "인증 실패 (접근토큰이 없거나 만료·폐기됨)", 401)
 FORBIDDEN = Code("O0002", "권한 없음 (접근토큰의 scope 또는 사용자 불일치)", 403)
 
@@ -94,6 +97,7 @@ RESPONSE_CODES = [
     DUPLICATE,
     NOT_FOUND,
     SUB_MERCHANT_MISSING,
+    SUB_MERCHANT_NOT_APPROVED,
     UNAUTHORIZED,
     FORBIDDEN,
 ]

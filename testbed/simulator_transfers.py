@@ -5,6 +5,7 @@ Balances move with the transfers. Where the institution has sub-merchants, a tra
 sub-merchant's name and business registration number is refused (DOMAIN §8).
 """
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -19,6 +20,7 @@ from .catalogue import (
     BANK_OK,
     DUPLICATE,
     SUB_MERCHANT_MISSING,
+    SUB_MERCHANT_NOT_APPROVED,
     SUCCESS,
 )
 from .models import SimAccount, SimTransaction, SimTransfer, TestbedProfile
@@ -33,19 +35,37 @@ NAME_MISMATCH = ("446", "수취인성명불일치")
 MAX_DEPOSIT_ITEMS = 10
 
 
+def registered_sub_merchants(institution_id: int):
+    """The institution's sub-merchants registered with the centre (operations app), if installed."""
+    if not apps.is_installed("operations"):
+        return None
+    model = apps.get_model("operations", "SubMerchant")
+    return model.objects.filter(institution_id=institution_id).exclude(status="rejected")
+
+
 def _sub_merchant(ctx: CallContext, p: Params) -> dict:
-    """DOMAIN §8: transfer calls carry the sub-merchant's name and business registration number."""
+    """DOMAIN §8: transfer calls carry the sub-merchant's name and business registration number;
+    a sub-merchant needs the centre's prior approval, so one registered but not approved (or not
+    registered at all, when the institution has registered ones) is refused."""
     name = p.get("sub_frnc_name")
     business_num = p.get("sub_frnc_business_num")
     if business_num and not (str(business_num).isdigit() and len(str(business_num)) == 10):
         raise Refusal(BAD_REQUEST, "sub_frnc_business_num: 사업자등록번호 10자리여야 합니다.")
-    has_sub_merchants = (
+    registered = registered_sub_merchants(ctx.institution_id)
+    statuses = (
+        dict(registered.values_list("business_registration_number", "status"))
+        if registered is not None
+        else {}
+    )
+    has_sub_merchants = bool(statuses) or bool(
         TestbedProfile.objects.filter(institution_id=ctx.institution_id)
         .values_list("has_sub_merchants", flat=True)
         .first()
     )
     if has_sub_merchants and not (name and business_num):
         raise Refusal(SUB_MERCHANT_MISSING, "하위사업자가 있는 기관의 이체 요청입니다.")
+    if business_num and statuses and statuses.get(str(business_num)) != "approved":
+        raise Refusal(SUB_MERCHANT_NOT_APPROVED, str(business_num))
     return {"sub_frnc_name": name or "", "sub_frnc_business_num": business_num or ""}
 
 

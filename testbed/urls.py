@@ -43,6 +43,13 @@ urlpatterns = [
     path("keys/<int:institution_pk>/<int:pk>/rotate/", views.key_rotate, name="key_rotate"),
     path("keys/<int:institution_pk>/<int:pk>/revoke/", views.key_revoke, name="key_revoke"),
     path("oauth/2.0/authorize", views.ConsentView.as_view(), name="authorize"),
+    path(
+        "oauth/2.0/authorize_account",
+        views.ConsentView.as_view(
+            api_code="oauth_authorize_account", endpoint="/oauth/2.0/authorize_account"
+        ),
+        name="authorize_account",
+    ),
     path("oauth/2.0/token", views.TestbedTokenView.as_view(), name="token"),
     *[
         path(e.path.lstrip("/"), make_view(e, HANDLERS[e.path]), name=e.path.strip("/"))

@@ -146,6 +146,8 @@ class ConsentView(AuthorizationView):
     """
 
     template_name = "testbed/authorize.html"
+    api_code = "oauth_authorize"
+    endpoint = "/oauth/2.0/authorize"
 
     def _client(self, client_id):
         client = (
@@ -195,8 +197,8 @@ class ConsentView(AuthorizationView):
         calls.record(
             institution_id=client.institution_id,
             client_id=client.pk,
-            api_code="oauth_authorize",
-            endpoint="/oauth/2.0/authorize",
+            api_code=self.api_code,
+            endpoint=self.endpoint,
             rsp_code="A0000" if self.sim_user else "O0001",
             http_status=response.status_code,
         )

@@ -249,3 +249,28 @@ def test_expired_and_missing_tokens_are_refused_with_o0001(key, api):
     AccessToken.objects.update(expires=timezone.now() - datetime.timedelta(seconds=1))
     status, result = tb.call(api, body["access_token"], "GET", "/v2.0/bank/status")
     assert (status, result["rsp_code"]) == (401, "O0001")
+
+
+def test_authorize_account_runs_the_same_consent_and_is_logged_apart(key, applicant_client, api):
+    user = first_user(key.institution_id)
+    query = authorize_query(key)
+    assert applicant_client.get(f"/testbed/oauth/2.0/authorize_account?{query}").status_code == 200
+    response = applicant_client.post(
+        f"/testbed/oauth/2.0/authorize_account?{query}",
+        {
+            "client_id": key.client_id,
+            "redirect_uri": tb.REDIRECT_URI,
+            "response_type": "code",
+            "state": "abc",
+            "scope": "login inquiry transfer",
+            "allow": "Authorize",
+            "user_seq_no": user.user_seq_no,
+        },
+    )
+    code = parse_qs(urlparse(response["Location"]).query)["code"][0]
+    body = tb.token(
+        api, key, grant_type="authorization_code", code=code, redirect_uri=tb.REDIRECT_URI
+    )
+    assert body["user_seq_no"] == user.user_seq_no
+    call = TestbedCall.objects.get(api_code="oauth_authorize_account")
+    assert (call.endpoint, call.rsp_code) == ("/oauth/2.0/authorize_account", "A0000")

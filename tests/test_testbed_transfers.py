@@ -550,3 +550,38 @@ def test_bank_status_lists_the_participating_banks(key, oob, api):
     assert result["res_cnt"] == str(Bank.objects.count())
     status = {b["bank_code_std"]: b["bank_status"] for b in result["res_list"]}
     assert status["088"] == "Y" and status["035"] == "N"
+
+
+def test_registered_sub_merchants_must_be_approved_by_the_centre(key, token, account, api, member):
+    from operations.models import SubMerchant
+
+    def register(brn, status):
+        return SubMerchant.objects.create(
+            institution_id=key.institution_id,
+            name=f"하위{brn[-2:]}",
+            business_registration_number=brn,
+            business_description="온라인 쇼핑몰",
+            submitted_by=member.user,
+            status=status,
+        )
+
+    register("1111111111", "approved")
+    register("2222222222", "submitted")
+    before = balance(account)
+
+    def withdraw(**sub):
+        return tb.call(
+            api,
+            token,
+            "POST",
+            "/v2.0/transfer/withdraw/fin_num",
+            withdraw_body(key, account, **sub),
+        )[1]["rsp_code"]
+
+    # Registered sub-merchants make the fields mandatory even without the testbed switch.
+    assert withdraw() == "A0011"
+    assert withdraw(sub_frnc_name="하위22", sub_frnc_business_num="2222222222") == "A0012"
+    assert withdraw(sub_frnc_name="모르는곳", sub_frnc_business_num="3333333333") == "A0012"
+    assert balance(account) == before
+    assert withdraw(sub_frnc_name="하위11", sub_frnc_business_num="1111111111") == "A0000"
+    assert balance(account) == before - 10_000
