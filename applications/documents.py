@@ -41,7 +41,11 @@ def upload_document(*, application: Application, by, doc_type: str, upload) -> D
             uploaded_by=by,
         )
         document.file.save("upload", upload, save=False)
-        document.save()
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)  # no row, no file: never leave an orphan behind
+            raise
         log_action(
             action="document.uploaded",
             actor=by,
