@@ -257,3 +257,25 @@ def test_application_page_links_to_the_contract_page_from_approval_on(
 def test_no_contract_link_before_approval(applicant_client, application):
     detail = text_of(applicant_client.get(reverse("application_detail", args=[application.pk])))
     assert page(application) not in detail
+
+
+def test_contract_admin_page_queries_do_not_grow_with_accounts(
+    applicant_client, staff_client, contract_app
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _with_account(applicant_client, contract_app)
+    contract = Contract.objects.get(application=contract_app)
+    url = reverse("admin:contracts_contract_change", args=[contract.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert staff_client.get(url).status_code == 200
+        return len(ctx)
+
+    count()  # warm the content-type cache
+    one = count()
+    for i in range(5):
+        add(applicant_client, contract_app, f"220-000-00000{i}")
+    assert count() == one
