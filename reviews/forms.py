@@ -39,7 +39,10 @@ class FunctionalTestRequestForm(forms.Form):
         for api in API_CATALOGUE:
             self.fields[f"use_{api.code}"] = forms.BooleanField(label=api.label, required=False)
             self.fields[f"usage_{api.code}"] = forms.CharField(
-                label=_("이용 내용"), required=False, max_length=1000
+                label=_("이용 내용"),
+                required=False,
+                max_length=1000,
+                widget=forms.TextInput(attrs={"aria-label": f"{api.name} — {_('이용 내용')}"}),
             )
 
     def api_rows(self):
