@@ -74,6 +74,12 @@ class AuditEntry(models.Model):
             return str(_("시스템"))
         return str(_("센터 담당자")) if self.actor.is_staff else self.actor.email
 
+    @property
+    def action_label(self) -> str:
+        from ..audit_labels import action_label
+
+        return action_label(self.action)
+
     def from_state_label(self) -> str:
         from .application import State
 
