@@ -92,6 +92,7 @@ class DailyUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "form": form,
             "errors": errors,
             "columns": usage.COLUMNS,
+            "changelist_url": reverse("admin:operations_dailyusage_changelist"),
         }
         return TemplateResponse(request, "admin/operations/usage_import.html", context)
 
@@ -209,6 +210,51 @@ class PaymentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    change_list_template = "admin/operations/payment/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="operations_payment_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not request.user.has_perm("operations.add_payment"):
+            raise PermissionDenied
+        form = UsageUploadForm(request.POST or None, request.FILES or None)
+        form.fields["file"].label = _("납부 내역 CSV 파일")
+        errors = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                rows, created = payments.import_payments_csv(
+                    content=form.cleaned_data["file"].read(), by=request.user
+                )
+            except usage.UsageRejected as exc:
+                errors = exc.errors
+                self.message_user(request, exc.message, messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(rows)d행 중 %(new)d건을 새로 등록했습니다.")
+                    % {"rows": rows, "new": created},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:operations_payment_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("납부 내역 파일 등록"),
+            "form": form,
+            "errors": errors,
+            "columns": payments.PAYMENT_COLUMNS,
+            "changelist_url": reverse("admin:operations_payment_changelist"),
+        }
+        return TemplateResponse(request, "admin/operations/usage_import.html", context)
 
     def save_model(self, request, obj, form, change):
         payment, _created = payments.record_payment(

@@ -241,3 +241,75 @@ def _send_reminder(invoice_id: int, when: str) -> int:
         data={"invoice": invoice.number, "due_on": invoice.due_on.isoformat()},
     )
     return sent
+
+
+# --- import -----------------------------------------------------------------------------------
+
+PAYMENT_COLUMNS = ["invoice_number", "amount_krw", "paid_on", "reference"]
+
+
+def import_payments_csv(*, content: bytes, by) -> tuple[int, int]:
+    """Import a bank's payment file: validated row by row and rejected whole with the line numbers
+    at fault; each row is recorded by its reference, so the same file twice records nothing new.
+    Returns (rows, payments newly recorded)."""
+    import csv
+    import io
+
+    from .usage import MAX_ERRORS_SHOWN, UsageRejected
+
+    if not (by and by.has_perm(PAYMENT_PERMISSION)):
+        raise NotAllowed(_("수수료 납부를 등록할 권한이 없습니다."))
+    try:
+        reader = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+        raws = [(reader.line_num, row) for row in reader]
+    except UnicodeDecodeError:
+        raise UsageRejected(_("UTF-8 CSV 파일이어야 합니다."), errors=[(1, "encoding")]) from None
+    missing = [c for c in PAYMENT_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise UsageRejected(
+            _("머리글에 필요한 열이 없습니다: %(cols)s") % {"cols": ", ".join(missing)},
+            errors=[(1, ", ".join(missing))],
+        )
+    invoices = {
+        i.number: i
+        for i in Invoice.objects.filter(
+            number__in={(r.get("invoice_number") or "").strip() for _l, r in raws}
+        )
+    }
+    errors, rows, seen = [], [], {}
+    for line, raw in raws:
+        number = (raw.get("invoice_number") or "").strip()
+        reference = (raw.get("reference") or "").strip()
+        amount = (raw.get("amount_krw") or "").strip().replace(",", "")
+        try:
+            paid_on = datetime.date.fromisoformat((raw.get("paid_on") or "").strip())
+        except ValueError:
+            errors.append((line, _("납부일은 YYYY-MM-DD 형식이어야 합니다.")))
+            continue
+        if number not in invoices:
+            errors.append((line, _("청구서 번호를 찾을 수 없습니다.")))
+        elif not amount.isdigit() or int(amount) <= 0:
+            errors.append((line, _("납부 금액은 0보다 큰 정수여야 합니다.")))
+        elif not reference:
+            errors.append((line, _("납부 참조번호가 없습니다.")))
+        elif (number, reference) in seen:
+            errors.append(
+                (line, _("%(line)d행과 중복됩니다.") % {"line": seen[(number, reference)]})
+            )
+        else:
+            seen[(number, reference)] = line
+            rows.append((invoices[number], int(amount), paid_on, reference))
+    if errors:
+        lines = ", ".join(str(line) for line, _r in sorted(errors)[:MAX_ERRORS_SHOWN])
+        raise UsageRejected(
+            _("파일 전체를 반려했습니다. 오류가 있는 행: %(lines)s") % {"lines": lines},
+            errors=sorted(errors),
+        )
+    created = 0
+    with transaction.atomic():
+        for invoice, amount, paid_on, reference in rows:
+            _payment, new = record_payment(
+                invoice=invoice, amount_krw=amount, paid_on=paid_on, reference=reference, by=by
+            )
+            created += new
+    return len(rows), created

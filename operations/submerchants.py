@@ -35,7 +35,7 @@ class SubMerchantRefused(PortalError):
     code = "sub_merchant_refused"
 
 
-def _rules() -> dict:
+def rules_in_force() -> dict:
     from applications.models import ScreeningRuleSet
 
     try:
@@ -46,7 +46,7 @@ def _rules() -> dict:
 
 def self_check_items(rules: Mapping | None = None) -> list[tuple[str, str]]:
     """Every item the institution answers: (code, label) of each exclusion and excluded service."""
-    rules = _rules() if rules is None else rules
+    rules = rules_in_force() if rules is None else rules
     return [(i["code"], i["label"]) for i in rules.get("exclusions", [])] + [
         (i["code"], i["label"]) for i in rules.get("excluded_services", [])
     ]
@@ -71,7 +71,7 @@ def eligibility_basis(institution: Institution) -> str:
 
 def may_register(institution: Institution, rules: Mapping | None = None) -> bool:
     """DOMAIN §8: a financial company or an electronic financial business only."""
-    rules = _rules() if rules is None else rules
+    rules = rules_in_force() if rules is None else rules
     allowed = (rules.get("sub_merchants") or {}).get("allowed_bases", DEFAULT_ALLOWED_BASES)
     return eligibility_basis(institution) in allowed
 
@@ -92,7 +92,7 @@ def submit_sub_merchant(
     """Submit one new sub-merchant for the centre's prior approval."""
     if not (by.is_authenticated and _is_member(institution, by)):
         raise NotAllowed(_("이 기관의 하위사업자를 등록할 권한이 없습니다."))
-    rules = _rules()
+    rules = rules_in_force()
     if not may_register(institution, rules):
         raise SubMerchantRefused(
             _("하위사업자는 금융회사 또는 전자금융업자인 이용기관만 둘 수 있습니다 (DOMAIN §8).")

@@ -42,7 +42,8 @@ def invoice_pdf(request, pk: int):
 @login_required
 def sub_merchant_list(request, institution_pk: int):
     institution = _institution(request, institution_pk)
-    form = SubMerchantForm(request.POST or None)
+    rules = submerchants.rules_in_force()
+    form = SubMerchantForm(request.POST or None, rules=rules)
     if request.method == "POST" and form.is_valid():
         try:
             sub = submerchants.submit_sub_merchant(
@@ -62,7 +63,7 @@ def sub_merchant_list(request, institution_pk: int):
     context = {
         "institution": institution,
         "sub_merchants": institution.sub_merchants.order_by("-submitted_at"),
-        "may_register": submerchants.may_register(institution),
+        "may_register": submerchants.may_register(institution, rules),
         "form": form,
     }
     return render(request, "operations/sub_merchants.html", context)

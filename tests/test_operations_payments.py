@@ -136,3 +136,46 @@ def test_reminders_before_and_after_the_due_date_are_sent_once(live):
     assert all(live.institution.contact_email in m.to for m in mail.outbox)
     assert payments.send_payment_reminders(today=TODAY) == 0
     assert Invoice.objects.get(pk=far.pk).reminded_before_at is None
+
+
+def upload_payments(client, content: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("admin:operations_payment_import"),
+        {"file": SimpleUploadedFile("payments.csv", content, content_type="text/csv")},
+        follow=True,
+    )
+
+
+def test_staff_import_payments_idempotently(live, staff_client):
+    a, b = missed(live, 2)
+    content = (
+        "invoice_number,amount_krw,paid_on,reference\n"
+        f"{a.number},1000,2026-11-21,BANK-1\n"
+        f"{b.number},300,2026-11-21,BANK-2\n"
+    ).encode()
+    page = text_of(upload_payments(staff_client, content))
+    assert "2행 중 2건을 새로 등록했습니다." in page
+    page = text_of(upload_payments(staff_client, content))
+    assert "2행 중 0건을 새로 등록했습니다." in page
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.paid_krw, a.paid_at is not None) == (1000, True)
+    assert (b.paid_krw, b.paid_at) == (300, None)
+    assert payments.missed_counts(TODAY) == {live.institution_id: 1}
+
+
+def test_a_bad_payment_file_is_rejected_whole(live, staff_client):
+    (a,) = missed(live, 1)
+    content = (
+        "invoice_number,amount_krw,paid_on,reference\n"
+        f"{a.number},1000,2026-11-21,BANK-1\n"
+        "INV-NOPE,10,2026-11-21,BANK-2\n"
+        f"{a.number},0,2026-11-21,BANK-3\n"
+        f"{a.number},5,21/11/2026,BANK-4\n"
+    ).encode()
+    page = text_of(upload_payments(staff_client, content))
+    assert "오류가 있는 행: 3, 4, 5" in page
+    a.refresh_from_db()
+    assert a.paid_krw == 0 and not a.payments.exists()

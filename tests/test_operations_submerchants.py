@@ -169,3 +169,24 @@ def test_api_submission_and_scoped_listing(applicant_client, efinance, other_cli
     listed = other_client.get("/api/v1/sub-merchants/").json()
     results = listed["results"] if isinstance(listed, dict) else listed
     assert results == []
+
+
+@pytest.mark.parametrize("existing", [1, 15])
+def test_sub_merchant_page_query_count_does_not_grow(
+    applicant_client, efinance, member, existing, django_assert_num_queries
+):
+    SubMerchant.objects.bulk_create(
+        [
+            SubMerchant(
+                institution=efinance,
+                name=f"가게{k}",
+                business_registration_number=valid_brn(),
+                business_description="소매",
+                submitted_by=member.user,
+            )
+            for k in range(existing)
+        ]
+    )
+    with django_assert_num_queries(6):
+        response = applicant_client.get(sub_url(efinance))
+    assert text_of(response).count("승인 대기") == existing
