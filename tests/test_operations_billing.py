@@ -186,3 +186,45 @@ def test_institution_with_inquiry_usage_only_gets_no_invoice():
     inst = InstitutionFactory()
     month_usage(inst, OCT, api="balance", count=1000)
     assert billing.bill_month(month=OCT) == 0
+
+
+@pytest.mark.django_db
+def test_the_fee_policy_is_versioned_data_loaded_from_domain():
+    from policies.models import PolicyVersion
+
+    version = PolicyVersion.objects.in_force("fees", datetime.date(2020, 1, 1))
+    assert version.effective_from == datetime.date(2019, 12, 18)
+    withdraw = version.data["apis"]["withdraw"]
+    assert (withdraw["basic_krw"], withdraw["reduced_krw"]) == (50, 30)
+    assert (withdraw["criterion_amount_krw"], withdraw["criterion_count"]) == (10**10, 100_000)
+
+
+@pytest.mark.django_db
+def test_a_new_fee_version_applies_from_its_effective_month():
+    from policies.models import PolicyVersion
+
+    data = dict(DEFAULT_FEES, apis={**DEFAULT_FEES["apis"]})
+    data["apis"]["withdraw"] = {**DEFAULT_FEES["apis"]["withdraw"], "reduced_krw": 25}
+    PolicyVersion.objects.create(kind="fees", effective_from=OCT, data=data)
+    inst = InstitutionFactory(paid_in_capital=SMALL)
+    month_usage(inst, SEP, count=100)
+    month_usage(inst, OCT, count=100)
+    billing.bill_month(month=SEP)
+    billing.bill_month(month=OCT)
+    totals = dict(Invoice.objects.values_list("month", "total_krw"))
+    assert totals == {SEP: 3_000, OCT: 2_500}
+
+
+@pytest.mark.django_db
+def test_beat_bills_the_month_that_just_ended_on_the_first(monkeypatch):
+    from django_celery_beat.models import PeriodicTask
+
+    from operations import tasks
+
+    beat = PeriodicTask.objects.get(task="operations.tasks.bill_previous_month")
+    assert (beat.crontab.day_of_month, beat.enabled) == ("1", True)
+    inst = InstitutionFactory()
+    month_usage(inst, OCT, count=10)
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: datetime.date(2026, 11, 1))
+    assert tasks.bill_previous_month.delay().get() == 1
+    assert Invoice.objects.get().month == OCT

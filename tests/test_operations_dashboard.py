@@ -53,6 +53,7 @@ def test_dashboard_counts_missed_payments_outstanding_and_open_cases(staff_clien
     assert cell(page, "outstanding-count") == "8"
     assert cell(page, "overdue-count") == "8"
     assert cell(page, "open-cases") == "1"
+    assert cell(page, "checks-overdue") == "0"
     assert 'data-class="small_medium"' in page
 
 
