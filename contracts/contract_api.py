@@ -126,7 +126,9 @@ class ContractViewSet(viewsets.GenericViewSet):
     """The contract of an application, addressed by the application's id."""
 
     serializer_class = ContractOut
-    lookup_field = "pk"
+    # For the schema only (the id is the application's); requests are scoped in `_application`.
+    queryset = Application.objects.none()
+    lookup_value_regex = r"\d+"
 
     def _application(self) -> Application:
         qs = applications_for(self.request)
