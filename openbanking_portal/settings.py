@@ -256,6 +256,12 @@ LOGGING = {
 }
 
 # Developer testbed (DOMAIN §2 step 2, §10): OAuth 2.0 as the operator's open API does it.
+def _testbed_pkce_required(client_id: str) -> bool:
+    from testbed.oauth import pkce_required
+
+    return pkce_required(client_id)
+
+
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "login": "사용자 로그인 연결 (login)",
@@ -266,8 +272,13 @@ OAUTH2_PROVIDER = {
     "DEFAULT_SCOPES": ["login", "inquiry"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": envint("TESTBED_ACCESS_TOKEN_SECONDS", "7776000"),
     "REFRESH_TOKEN_EXPIRE_SECONDS": envint("TESTBED_REFRESH_TOKEN_SECONDS", "8640000"),
-    "PKCE_REQUIRED": False,
-    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # PKCE is required of public clients; the testbed issues confidential ones (client secret), as
+    # the operator does, so a client written for the operator's API works unchanged.
+    "PKCE_REQUIRED": lambda client_id: _testbed_pkce_required(client_id),
+    # http callbacks (localhost development) only while DEBUG is on.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "OAUTH2_VALIDATOR_CLASS": "testbed.oauth.TestbedOAuth2Validator",
     "REQUEST_APPROVAL_PROMPT": "force",
     # RFC 9700 (OAuth 2.0 Security BCP): no implicit or password grant, PKCE S256 only, tokens never in

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_id, generate_client_secret
 from oauth2_provider.models import get_application_model
+from oauth2_provider.settings import oauth2_settings
 
 from applications.audit import log_action
 from applications.models import Application, Institution, Membership, State
@@ -63,9 +64,11 @@ def create_key(*, institution: Institution, by, name: str, redirect_uri: str) ->
     """DOMAIN §2 step 2 — issue test client credentials (client id + secret, secret shown once)."""
     _require_editor(institution=institution, by=by)
     name = name.strip() or _("테스트 키")
-    if not redirect_uri.startswith(("http://", "https://")):
+    schemes = oauth2_settings.ALLOWED_REDIRECT_URI_SCHEMES
+    if not redirect_uri.startswith(tuple(f"{scheme}://" for scheme in schemes)):
         raise PortalError(
-            _("콜백 URL은 http:// 또는 https://로 시작해야 합니다."), field="redirect_uri"
+            _("콜백 URL은 %(schemes)s 주소여야 합니다.") % {"schemes": ", ".join(schemes)},
+            field="redirect_uri",
         )
     application_model = get_application_model()
     with transaction.atomic():

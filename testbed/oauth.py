@@ -10,13 +10,28 @@ The library does the protocol; this validator adds the operator's rules:
 
 import hashlib
 
-from oauth2_provider.models import AbstractApplication, get_access_token_model
+from oauth2_provider.models import (
+    AbstractApplication,
+    get_access_token_model,
+    get_application_model,
+)
 from oauth2_provider.oauth2_validators import OAuth2Validator
 
 from . import calls
 from .catalogue import CLIENT_SCOPES, USER_SCOPES
 from .models import Consent, IssuedToken, SimUser, TestClient
 from .synthetic import client_use_code
+
+
+def pkce_required(client_id: str) -> bool:
+    """RFC 9700 §2.1.1: PKCE is a must for public clients (the testbed's keys are confidential)."""
+    client_type = (
+        get_application_model()
+        .objects.filter(client_id=client_id)
+        .values_list("client_type", flat=True)
+        .first()
+    )
+    return client_type != AbstractApplication.CLIENT_CONFIDENTIAL
 
 
 def checksum(value: str) -> str:
