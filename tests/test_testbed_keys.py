@@ -215,3 +215,8 @@ def test_outsider_cannot_issue_by_posting(approved):
     )
     assert response.status_code == 403
     assert not TestClient.objects.exists()
+
+
+def test_applicants_find_the_testbed_in_the_navigation(approved, applicant_client):
+    page = text_of(applicant_client.get("/"))
+    assert 'href="/testbed/keys/"' in page
