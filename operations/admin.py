@@ -140,6 +140,7 @@ class InvoiceAdmin(admin.ModelAdmin):
     inlines = [InvoiceLineInline, PaymentInline]
     readonly_fields = [f.name for f in Invoice._meta.fields]
     exclude = ("data",)
+    change_list_template = "admin/operations/invoice/change_list.html"
 
     def has_add_permission(self, request):
         return False

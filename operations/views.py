@@ -24,7 +24,12 @@ def invoice_list(request):
         .select_related("institution")
         .order_by("-month", "institution__name")[:240]
     )
-    return render(request, "operations/invoice_list.html", {"invoices": invoices})
+    institutions = Institution.objects.of_user(request.user).order_by("name")
+    return render(
+        request,
+        "operations/invoice_list.html",
+        {"invoices": invoices, "institutions": institutions},
+    )
 
 
 @login_required

@@ -148,3 +148,13 @@ def test_api_lists_only_own_invoices_with_lines(applicant_client, billed):
 def test_staff_download_the_pdf_from_the_admin(staff_client, billed):
     response = staff_client.get(reverse("admin:operations_invoice_pdf", args=[billed.pk]))
     assert response.status_code == 200
+
+
+def test_invoice_changelist_links_to_the_dashboard(staff_client, db):
+    page = text_of(staff_client.get(reverse("admin:operations_invoice_changelist")))
+    assert reverse("admin:operations_dashboard") in page
+
+
+def test_invoice_page_links_to_each_institutions_sub_merchants(applicant_client, member):
+    page = text_of(applicant_client.get(reverse("operations:invoices")))
+    assert reverse("operations:sub_merchants", args=[member.institution.pk]) in page
