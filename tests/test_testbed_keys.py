@@ -218,5 +218,5 @@ def test_outsider_cannot_issue_by_posting(approved):
 
 
 def test_applicants_find_the_testbed_in_the_navigation(approved, applicant_client):
-    page = text_of(applicant_client.get("/"))
+    page = text_of(applicant_client.get("/", follow=True))
     assert 'href="/testbed/keys/"' in page
