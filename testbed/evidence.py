@@ -81,3 +81,10 @@ def evidence_for_many(institution_id: int, api_codes: list[str]) -> dict[str, Ev
         )
         for code in api_codes
     }
+
+
+def render_evidence(evidence: Evidence) -> str:
+    """The `_evidence.html` component as HTML (for an admin readonly field or a plain view)."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("testbed/_evidence.html", {"evidence": evidence})

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from testbed import testing as tb
-from testbed.evidence import evidence_for, evidence_for_many
+from testbed.evidence import evidence_for, evidence_for_many, render_evidence
 from testbed.models import SimAccount, SimUser, TestbedCall
 from testbed.synthetic import ensure_seeded
 from tests.conftest import text_of
@@ -89,7 +89,7 @@ def test_calls_made_in_the_test_become_the_evidence(key, applicant_client, api):
 def test_no_calls_no_evidence(key):
     evidence = evidence_for(key.institution_id, "withdraw")
     assert (evidence.total, evidence.error_rate, evidence.last_success_calls) == (0, 0.0, [])
-    html = render_to_string("testbed/_evidence.html", {"evidence": evidence})
+    html = render_evidence(evidence)
     assert "테스트베드 호출 기록이 없습니다." in html
 
 
@@ -154,3 +154,12 @@ def test_staff_read_the_call_log_in_the_admin_but_cannot_change_it(key, api, sta
     call = TestbedCall.objects.get(api_code="bank_status")
     assert staff_client.post(f"/admin/testbed/testbedcall/{call.pk}/delete/").status_code == 403
     assert TestbedCall.objects.filter(pk=call.pk).exists()
+
+
+def test_every_function_of_the_checklist_has_testbed_evidence():
+    """The checklist's function codes (reviews) are the codes the testbed logs calls under."""
+    from reviews.api_catalogue import API_CATALOGUE
+
+    from testbed.catalogue import API_NAMES
+
+    assert {api.code for api in API_CATALOGUE} == set(API_NAMES)
