@@ -159,7 +159,6 @@ def test_staff_read_the_call_log_in_the_admin_but_cannot_change_it(key, api, sta
 def test_every_function_of_the_checklist_has_testbed_evidence():
     """The checklist's function codes (reviews) are the codes the testbed logs calls under."""
     from reviews.api_catalogue import API_CATALOGUE
-
     from testbed.catalogue import API_NAMES
 
     assert {api.code for api in API_CATALOGUE} == set(API_NAMES)
