@@ -159,38 +159,70 @@ def reject_change(*, change: ContractChangeRequest, by, note: str) -> ContractCh
 def apply_due_changes(*, today: datetime.date | None = None) -> list[int]:
     """Beat task body — apply approved changes whose effective date has come, then issue the next
     version of the contract document. Claimed by compare-and-swap, so running twice is harmless."""
-    from .documents import issue_document
-
     today = today or timezone.localdate()
     applied = []
-    due = ContractChangeRequest.objects.filter(
-        status=ContractChangeRequest.Status.APPROVED, effective_on__lte=today
-    ).values_list("pk", "contract__application_id")
+    due = (
+        ContractChangeRequest.objects.filter(
+            status=ContractChangeRequest.Status.APPROVED, effective_on__lte=today
+        )
+        .order_by("effective_on", "decided_at", "pk")
+        .values_list("pk", "contract__application_id")
+    )
     for pk, application_id in list(due):
-        with transaction.atomic():
-            contract = locked_contract(application_id)
-            claimed = ContractChangeRequest.objects.filter(
-                pk=pk, status=ContractChangeRequest.Status.APPROVED
-            ).update(status=ContractChangeRequest.Status.APPLIED, applied_at=timezone.now())
-            if claimed != 1:
-                continue
-            change = ContractChangeRequest.objects.get(pk=pk)
-            now = timezone.now()
-            contract.accounts.active().filter(pk__in=change.changes.get("close", [])).update(
-                closed_at=now
-            )
-            for item in change.changes.get("add", []):
-                create_account(
-                    contract=contract,
-                    account_number=item["account_number"],
-                    purpose=item["purpose"],
-                    holder_name=item.get("holder_name", ""),
-                )
-            log_action(
-                action="contract.account_changed",
-                application=contract.application,
-                data={"change": pk, "effective_on": change.effective_on.isoformat()},
-            )
-            issue_document(contract=contract, reason=f"계약변경 #{pk}")
-        applied.append(pk)
+        try:
+            done = _apply(pk, application_id)
+        except PortalError as exc:
+            # The accounts moved since approval (e.g. another change took the number or the last
+            # of the 100 places): the change cannot take effect as approved.
+            _fail(pk, application_id, exc)
+            continue
+        if done:
+            applied.append(pk)
     return applied
+
+
+def _apply(pk: int, application_id: int) -> bool:
+    from .documents import issue_document
+
+    with transaction.atomic():
+        contract = locked_contract(application_id)
+        claimed = ContractChangeRequest.objects.filter(
+            pk=pk, status=ContractChangeRequest.Status.APPROVED
+        ).update(status=ContractChangeRequest.Status.APPLIED, applied_at=timezone.now())
+        if claimed != 1:
+            return False
+        change = ContractChangeRequest.objects.get(pk=pk)
+        contract.accounts.active().filter(pk__in=change.changes.get("close", [])).update(
+            closed_at=timezone.now()
+        )
+        for item in change.changes.get("add", []):
+            create_account(
+                contract=contract,
+                account_number=item["account_number"],
+                purpose=item["purpose"],
+                holder_name=item.get("holder_name", ""),
+            )
+        log_action(
+            action="contract.account_changed",
+            application=contract.application,
+            data={"change": pk, "effective_on": change.effective_on.isoformat()},
+        )
+        issue_document(contract=contract, reason=f"계약변경 #{pk}")
+    return True
+
+
+def _fail(pk: int, application_id: int, exc: PortalError) -> None:
+    with transaction.atomic():
+        failed = ContractChangeRequest.objects.filter(
+            pk=pk, status=ContractChangeRequest.Status.APPROVED
+        ).update(
+            status=ContractChangeRequest.Status.REJECTED,
+            decision_note=_("효력 발생 시 적용할 수 없음: %(why)s") % {"why": exc.message},
+        )
+        if failed == 1:
+            log_action(
+                action="contract.change_failed",
+                application=Application.objects.get(pk=application_id),
+                reason=str(exc.message),
+                data={"change": pk},
+            )

@@ -161,3 +161,25 @@ def test_no_change_request_before_signing(member, contract_app):
             by=member.user,
             add=[{"account_number": "444-444-444444", "purpose": "fee_payment"}],
         )
+
+
+def test_a_change_that_no_longer_fits_fails_alone_and_the_others_apply(staff, member, signed_app):
+    today = timezone.localdate()
+    first = changes.request_account_change(
+        application=signed_app,
+        by=member.user,
+        add=[{"account_number": "888-888-888888", "purpose": "settlement"}],
+    )
+    second = changes.request_account_change(
+        application=signed_app,
+        by=member.user,
+        add=[{"account_number": "888-888-888888", "purpose": "fee_payment"}],
+    )
+    for change in (first, second):
+        changes.approve_change(change=change, by=staff)
+    ContractChangeRequest.objects.update(effective_on=today)
+    assert changes.apply_due_changes(today=today) == [first.pk]
+    second.refresh_from_db()
+    assert second.status == "rejected" and "이미 등록된" in second.decision_note
+    assert AuditEntry.objects.filter(action="contract.change_failed").count() == 1
+    assert ContractAccount.objects.filter(account_number="888888888888").count() == 1
