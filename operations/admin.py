@@ -4,7 +4,7 @@ suspension/termination cases, and the operations dashboard. Every action calls a
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -312,6 +312,7 @@ class SubMerchantAdmin(admin.ModelAdmin):
     search_fields = ("name", "business_registration_number", "institution__name")
     list_select_related = ("institution",)
     readonly_fields = [f.name for f in SubMerchant._meta.fields]
+    actions = ["export_approved"]
     change_form_template = "admin/operations/change_form_decisions.html"
 
     def has_add_permission(self, request):
@@ -339,6 +340,14 @@ class SubMerchantAdmin(admin.ModelAdmin):
                 buttons.append({"url": url, "label": label, "name": decision})
         extra_context = {**(extra_context or {}), "decisions": buttons}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_lazy("선택한 하위사업자 중 승인된 목록 내려받기 (CSV)"))
+    def export_approved(self, request, queryset):
+        response = HttpResponse(
+            submerchants.approved_list_csv(queryset), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'attachment; filename="approved-sub-merchants.csv"'
+        return response
 
     def decide_view(self, request, object_id, decision):
         sub = get_object_or_404(SubMerchant, pk=object_id)

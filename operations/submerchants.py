@@ -198,13 +198,30 @@ def decide(*, sub_merchant: SubMerchant, by, approve: bool, note: str = "") -> S
 
 def approved_csv(institution: Institution) -> str:
     """The approved sub-merchants of one institution, as CSV (UTF-8 with BOM for spreadsheets)."""
+    return approved_list_csv(institution.sub_merchants.all())
+
+
+def approved_list_csv(queryset) -> str:
+    """Approved sub-merchants (any institutions), one row each, with the institution they belong to."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(["하위사업자명", "사업자등록번호", "업종·사업 내용", "승인일"])
-    for sub in institution.sub_merchants.approved().order_by("name"):
+    writer.writerow(
+        [
+            "이용기관",
+            "이용기관 사업자등록번호",
+            "하위사업자명",
+            "사업자등록번호",
+            "업종·사업 내용",
+            "승인일",
+        ]
+    )
+    rows = queryset.approved().select_related("institution").order_by("institution__name", "name")
+    for sub in rows:
         writer.writerow(
             [
+                sub.institution.name,
+                sub.institution.business_registration_number,
                 sub.name,
                 sub.business_registration_number,
                 sub.business_description,

@@ -190,3 +190,19 @@ def test_sub_merchant_page_query_count_does_not_grow(
     with django_assert_num_queries(6):
         response = applicant_client.get(sub_url(efinance))
     assert text_of(response).count("승인 대기") == existing
+
+
+def test_staff_export_the_approved_list_from_the_admin(applicant_client, efinance, staff):
+    for name in ("가게A", "가게B"):
+        applicant_client.post(sub_url(efinance), form_data(name=name))
+    a, b = SubMerchant.objects.order_by("name")
+    submerchants.decide(sub_merchant=a, by=staff, approve=True)
+    from .conftest import mfa_client
+
+    client = mfa_client(staff)
+    response = client.post(
+        reverse("admin:operations_submerchant_changelist"),
+        {"action": "export_approved", "_selected_action": [a.pk, b.pk]},
+    )
+    body = response.content.decode("utf-8-sig")
+    assert efinance.name in body and "가게A" in body and "가게B" not in body
