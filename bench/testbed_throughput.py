@@ -22,8 +22,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 
 from applications.models import Application
+from testbed import keys
 from testbed import testing as tb
-from testbed.models import SimAccount, SimUser
+from testbed.models import SimAccount, SimUser, TestClient
 from testbed.synthetic import client_use_code, ensure_seeded
 
 from .pages import ensure_database
@@ -86,6 +87,9 @@ def run() -> list[dict]:
     user, institution = _bench_member()
     browser = Client()
     browser.force_login(user)
+    # Earlier runs' keys are revoked so the per-institution cap never stops a rerun.
+    for client in TestClient.objects.filter(institution=institution, revoked_at__isnull=True):
+        keys.revoke_key(institution=institution, client_pk=client.pk, by=user)
     key = tb.issue_key(browser, institution.pk, name=f"bench {secrets.token_hex(2)}")
     ensure_seeded(institution.pk)
     sim_user = SimUser.objects.filter(institution=institution).order_by("user_seq_no").first()
