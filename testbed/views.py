@@ -62,7 +62,7 @@ def keys_page(request):
 
 def _render_keys(request, institution, institutions, form, issued=None, status=200):
     profile, _created = TestbedProfile.objects.get_or_create(institution=institution)
-    codes = [code for code in API_NAMES]
+    codes = list(API_NAMES)
     role = (
         Membership.objects.filter(user=request.user, institution=institution)
         .values_list("role", flat=True)
@@ -157,7 +157,11 @@ class ConsentView(AuthorizationView):
         )
         if client is None:
             return None
-        if not keys.eligible_institutions(self.request.user).filter(pk=client.institution_id):
+        if (
+            not keys.eligible_institutions(self.request.user)
+            .filter(pk=client.institution_id)
+            .exists()
+        ):
             raise Http404
         return client
 
