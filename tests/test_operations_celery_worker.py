@@ -44,6 +44,17 @@ def _redis_available() -> bool:
         return False
 
 
+def ensure_policies() -> None:
+    """A transactional test may follow another that flushed the migrations' policy rows."""
+    from operations.fees_policy import DEFAULT_FEES, EFFECTIVE_FROM
+    from policies.models import PolicyVersion
+    from policies.services import DEFAULT_SIZE_CLASS
+
+    for kind, data in (("fees", DEFAULT_FEES), ("size_class", DEFAULT_SIZE_CLASS)):
+        if not PolicyVersion.objects.filter(kind=kind).exists():
+            PolicyVersion.objects.create(kind=kind, effective_from=EFFECTIVE_FROM, data=data)
+
+
 @contextlib.contextmanager
 def running_worker(env: dict, log_path: Path):
     """A Celery worker process for the duration of the block; always terminated."""
@@ -65,7 +76,7 @@ def running_worker(env: dict, log_path: Path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_billing_runs_through_a_real_celery_worker(tmp_path):
     if not _redis_available():
         pytest.skip("no local Redis broker")
@@ -73,6 +84,7 @@ def test_billing_runs_through_a_real_celery_worker(tmp_path):
     from celery import Celery
 
     redis.Redis.from_url(BROKER).flushdb()
+    ensure_policies()
     october = datetime.date(2026, 10, 1)
     institutions = [InstitutionFactory(paid_in_capital=SMALL) for _ in range(3)]
     for inst in institutions:
