@@ -84,16 +84,39 @@ class ChecklistItemInline(admin.TabularInline):
         "usage",
         "result",
         "note",
+        "testbed_evidence",
         "evidence_link",
         "evidence",
         "checked_by",
         "checked_at",
     )
-    readonly_fields = ("api_display", "usage", "evidence_link", "checked_by", "checked_at")
+    readonly_fields = (
+        "api_display",
+        "usage",
+        "testbed_evidence",
+        "evidence_link",
+        "checked_by",
+        "checked_at",
+    )
     # Private files: no storage URL in the widget, the link goes through the checking view.
     formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
     extra = 0
     can_delete = False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The testbed call log per function (issue 8), for the whole checklist in two queries.
+        from testbed.evidence import evidence_for_many
+
+        codes = list(obj.items.values_list("api_code", flat=True)) if obj else []
+        self._evidence = evidence_for_many(obj.application.institution_id, codes) if obj else {}
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description=_("테스트베드 호출 증빙"))
+    def testbed_evidence(self, item):
+        from testbed.evidence import render_evidence
+
+        evidence = getattr(self, "_evidence", {}).get(item.api_code)
+        return render_evidence(evidence) if evidence else "—"
 
     @admin.display(description=_("등록된 증빙"))
     def evidence_link(self, obj):
