@@ -16,8 +16,26 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="needs concurrent connections (PostgreSQL)"
     ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture(autouse=True)
+def seed_data(transactional_db):
+    """A transactional test may start after another one flushed the migrations' seed rows."""
+    import datetime
+
+    from contracts.banks import load_participating_banks
+    from policies.models import PolicyKind, PolicyVersion
+    from policies.services import DEFAULT_SIZE_CLASS
+
+    load_participating_banks(Bank)
+    if not PolicyVersion.objects.filter(kind=PolicyKind.SIZE_CLASS).exists():
+        PolicyVersion.objects.create(
+            kind=PolicyKind.SIZE_CLASS,
+            effective_from=datetime.date(2000, 1, 1),
+            data=DEFAULT_SIZE_CLASS,
+        )
 
 
 def run_together(*calls):
