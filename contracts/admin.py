@@ -139,7 +139,13 @@ class ContractAdmin(admin.ModelAdmin):
         "signed_by",
     )
     inlines = [ContractAccountInline, ContractDocumentInline]
-    actions = ["sign", "issue_document", "confirm_guarantee", "notify_banks"]
+    actions = [
+        "sign",
+        "issue_document",
+        "score_centre_guarantee",
+        "confirm_guarantee",
+        "notify_banks",
+    ]
 
     def has_add_permission(self, request):
         # A contract begins when the institution (or staff, on its page) starts the contract step.
@@ -241,6 +247,18 @@ class ContractAdmin(admin.ModelAdmin):
                 str(contract.application),
                 lambda c=contract: documents.issue_document(
                     contract=c, by=request.user, reason="센터 발행"
+                ),
+            )
+
+    @admin.action(description=_("센터 보증: 신청서 평가 정보로 종합점수·보증금액 산정"))
+    def score_centre_guarantee(self, request, queryset):
+        for contract in queryset.select_related("application"):
+            _run(
+                self,
+                request,
+                str(contract.application),
+                lambda c=contract: guarantee.arrange_centre_guarantee(
+                    application=c.application, by=request.user
                 ),
             )
 

@@ -117,11 +117,23 @@ def refresh_required_amount(*, contract: Contract) -> None:
         arrangement.save()
 
 
+def scored_composite(application: Application) -> int:
+    """DOMAIN §6.2 composite of the application's own declarations, capital and vulnerability findings
+    (raises ProfileIncomplete naming what the applicant has not answered yet)."""
+    from .scoring_policy import centre_guarantee, profile_for_application
+
+    return centre_guarantee(profile=profile_for_application(application)).result.composite
+
+
 def arrange_centre_guarantee(
-    *, application: Application, by, composite_score: int
+    *, application: Application, by, composite_score: int | None = None
 ) -> GuaranteeArrangement:
-    """DOMAIN §6.2 — centre guarantee: composite score → rate → required amount."""
+    """DOMAIN §6.2 — centre guarantee: composite score → rate → required amount.
+
+    Without an explicit score (a staff override), the score is computed from the application."""
     _require_staff(by)
+    if composite_score is None:
+        composite_score = scored_composite(application)
     with transaction.atomic():
         contract = locked_contract(application)
         _guarantee_editable(contract)
