@@ -166,6 +166,8 @@ CELERY_TASK_ALWAYS_EAGER = envbool(
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A separate queue name isolates a worker on a shared broker (e.g. concurrent test runs).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # allauth: e-mail login, mandatory verification, TOTP MFA (required for staff by middleware).

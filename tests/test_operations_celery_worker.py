@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -83,8 +84,9 @@ def test_billing_runs_through_a_real_celery_worker(tmp_path):
     import redis
     from celery import Celery
 
-    redis.Redis.from_url(BROKER).flushdb()
     ensure_policies()
+    # A queue of our own: other runs of this suite may share the broker at the same time.
+    queue = f"operations-test-{uuid.uuid4().hex}"
     october = datetime.date(2026, 10, 1)
     institutions = [InstitutionFactory(paid_in_capital=SMALL) for _ in range(3)]
     for inst in institutions:
@@ -95,19 +97,24 @@ def test_billing_runs_through_a_real_celery_worker(tmp_path):
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": BROKER,
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         "MEDIA_ROOT": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "openbanking_portal.settings",
     }
-    with running_worker(env, tmp_path / "worker.log") as worker:
-        sender = Celery("sender", broker=BROKER)
-        sender.send_task("operations.tasks.bill_month", args=["2026-10"])
-        deadline = time.monotonic() + TIMEOUT
-        ready = 0
-        while time.monotonic() < deadline:
-            ready = Invoice.objects.filter(month=october).exclude(sha256="").count()
-            if ready == len(institutions) or worker.poll() is not None:
-                break
-            time.sleep(0.5)
+    try:
+        with running_worker(env, tmp_path / "worker.log") as worker:
+            sender = Celery("sender", broker=BROKER)
+            sender.send_task("operations.tasks.bill_month", args=["2026-10"], queue=queue)
+            deadline = time.monotonic() + TIMEOUT
+            ready = 0
+            while time.monotonic() < deadline:
+                ready = Invoice.objects.filter(month=october).exclude(sha256="").count()
+                if ready == len(institutions) or worker.poll() is not None:
+                    break
+                time.sleep(0.5)
+    finally:
+        broker = redis.Redis.from_url(BROKER)
+        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     output = (tmp_path / "worker.log").read_text(errors="replace")
     assert ready == len(institutions), output[-3000:]
     assert "operations.tasks.bill_month" in output
