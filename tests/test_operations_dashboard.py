@@ -158,3 +158,41 @@ def test_invoice_changelist_links_to_the_dashboard(staff_client, db):
 def test_invoice_page_links_to_each_institutions_sub_merchants(applicant_client, member):
     page = text_of(applicant_client.get(reverse("operations:invoices")))
     assert reverse("operations:sub_merchants", args=[member.institution.pk]) in page
+
+
+# Pinned at two data sizes: the same number of queries for 2 and for 20 rows.
+CHANGELIST_QUERIES = {
+    "admin:operations_invoice_changelist": 9,
+    "admin:operations_payment_changelist": 8,
+    "admin:operations_sanctioncase_changelist": 8,
+    "admin:operations_submerchant_changelist": 8,
+    "admin:operations_dailyusage_changelist": 10,
+}
+
+
+@pytest.mark.parametrize("count", [2, 20])
+@pytest.mark.parametrize("changelist", list(CHANGELIST_QUERIES))
+def test_admin_changelists_query_count_does_not_grow(
+    staff, count, changelist, django_assert_num_queries
+):
+    from operations.models import DailyUsage, Payment, SubMerchant
+
+    for k in range(count):
+        inst = institution_with_missed(1)
+        invoice = inst.invoices.get()
+        Payment.objects.create(invoice=invoice, amount_krw=1, paid_on=YESTERDAY, reference="r")
+        application = inst.applications.get()
+        SanctionCase.objects.create(application=application, trigger="excluded", evidence="x")
+        SubMerchant.objects.create(
+            institution=inst,
+            name=f"s{k}",
+            business_registration_number=f"{k:010d}",
+            business_description="d",
+            submitted_by=application.created_by,
+        )
+        DailyUsage.objects.create(institution=inst, day=YESTERDAY, api="deposit", count=k)
+    client = mfa_client(staff)
+    client.get(reverse(changelist))
+    with django_assert_num_queries(CHANGELIST_QUERIES[changelist]):
+        response = client.get(reverse(changelist))
+    assert response.status_code == 200
