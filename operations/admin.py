@@ -5,16 +5,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from applications.models import Step
-from openbanking_portal.errors import PortalError
 
 from . import payments, sanctions, selectors, submerchants, usage
+from .admin_views import decision_page, file_import_page
 from .models import (
     BillingRun,
     DailyUsage,
@@ -38,10 +38,6 @@ class ReadOnlyMixin:
         return False
 
 
-class UsageUploadForm(forms.Form):
-    file = forms.FileField(label=_lazy("이용실적 CSV 파일"))
-
-
 @admin.register(DailyUsage)
 class DailyUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("day", "institution", "api", "count", "amount_krw", "source")
@@ -62,39 +58,23 @@ class DailyUsageAdmin(ReadOnlyMixin, admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        if not request.user.has_perm("operations.add_usageimport"):
-            raise PermissionDenied
-        form = UsageUploadForm(request.POST or None, request.FILES or None)
-        errors = []
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                record, written = usage.import_csv(
-                    content=upload.read(), filename=upload.name, by=request.user
-                )
-            except usage.UsageRejected as exc:
-                errors = exc.errors
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                if written:
-                    self.message_user(
-                        request, _("%(n)d행을 등록했습니다.") % {"n": record.rows}, messages.SUCCESS
-                    )
-                else:
-                    self.message_user(
-                        request, _("이미 등록된 파일입니다. 변경 사항이 없습니다."), messages.INFO
-                    )
-                return redirect("admin:operations_dailyusage_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("이용실적 파일 등록"),
-            "form": form,
-            "errors": errors,
-            "columns": usage.COLUMNS,
-            "changelist_url": reverse("admin:operations_dailyusage_changelist"),
-        }
-        return TemplateResponse(request, "admin/operations/usage_import.html", context)
+        def run(upload):
+            record, written = usage.import_csv(
+                content=upload.read(), filename=upload.name, by=request.user
+            )
+            if written:
+                return _("%(n)d행을 등록했습니다.") % {"n": record.rows}, messages.SUCCESS
+            return _("이미 등록된 파일입니다. 변경 사항이 없습니다."), messages.INFO
+
+        return file_import_page(
+            self,
+            request,
+            permission="operations.add_usageimport",
+            title=_("이용실적 파일 등록"),
+            label=_("이용실적 CSV 파일"),
+            columns=usage.COLUMNS,
+            run=run,
+        )
 
 
 @admin.register(UsageImport)
@@ -225,37 +205,23 @@ class PaymentAdmin(admin.ModelAdmin):
         ]
 
     def import_view(self, request):
-        if not request.user.has_perm("operations.add_payment"):
-            raise PermissionDenied
-        form = UsageUploadForm(request.POST or None, request.FILES or None)
-        form.fields["file"].label = _("납부 내역 CSV 파일")
-        errors = []
-        if request.method == "POST" and form.is_valid():
-            try:
-                rows, created = payments.import_payments_csv(
-                    content=form.cleaned_data["file"].read(), by=request.user
-                )
-            except usage.UsageRejected as exc:
-                errors = exc.errors
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("%(rows)d행 중 %(new)d건을 새로 등록했습니다.")
-                    % {"rows": rows, "new": created},
-                    messages.SUCCESS,
-                )
-                return redirect("admin:operations_payment_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("납부 내역 파일 등록"),
-            "form": form,
-            "errors": errors,
-            "columns": payments.PAYMENT_COLUMNS,
-            "changelist_url": reverse("admin:operations_payment_changelist"),
-        }
-        return TemplateResponse(request, "admin/operations/usage_import.html", context)
+        def run(upload):
+            rows, created = payments.import_payments_csv(content=upload.read(), by=request.user)
+            message = _("%(rows)d행 중 %(new)d건을 새로 등록했습니다.") % {
+                "rows": rows,
+                "new": created,
+            }
+            return message, messages.SUCCESS
+
+        return file_import_page(
+            self,
+            request,
+            permission="operations.add_payment",
+            title=_("납부 내역 파일 등록"),
+            label=_("납부 내역 CSV 파일"),
+            columns=payments.PAYMENT_COLUMNS,
+            run=run,
+        )
 
     def save_model(self, request, obj, form, change):
         payment, _created = payments.record_payment(
@@ -266,35 +232,6 @@ class PaymentAdmin(admin.ModelAdmin):
             by=request.user,
         )
         obj.pk = payment.pk
-
-
-class DecisionForm(forms.Form):
-    reason = forms.CharField(label=_lazy("사유·의견"), widget=forms.Textarea, required=False)
-
-
-def decision_page(model_admin, request, obj, *, title, run, change_url):
-    form = DecisionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(form.cleaned_data["reason"])
-        except PortalError as exc:
-            if exc.field in ("reason", "note"):
-                form.add_error("reason", exc.message)
-            else:
-                model_admin.message_user(request, exc.message, messages.ERROR)
-                return redirect(change_url)
-        else:
-            model_admin.message_user(request, _("처리되었습니다: %s") % title, messages.SUCCESS)
-            return redirect(change_url)
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "original": obj,
-        "title": title,
-        "form": form,
-        "change_url": change_url,
-    }
-    return TemplateResponse(request, "admin/operations/decision.html", context)
 
 
 @admin.register(SubMerchant)

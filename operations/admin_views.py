@@ -1,0 +1,89 @@
+"""Admin pages shared by the operations model admins: a file import and a decision with a reason.
+
+Each page calls one service and turns a PortalError into a form error or an admin message, once.
+"""
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from openbanking_portal.errors import PortalError
+
+from .usage import UsageRejected
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_lazy("CSV 파일"))
+
+
+class DecisionForm(forms.Form):
+    reason = forms.CharField(label=_lazy("사유·의견"), widget=forms.Textarea, required=False)
+
+
+def _changelist(model_admin) -> str:
+    opts = model_admin.model._meta
+    return f"admin:{opts.app_label}_{opts.model_name}_changelist"
+
+
+def file_import_page(
+    model_admin, request, *, permission: str, title, label, columns, run: Callable
+):
+    """Upload a CSV; `run(upload)` imports it and returns (message, level). A rejected file shows
+    every line at fault."""
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    form.fields["file"].label = label
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            message, level = run(form.cleaned_data["file"])
+        except UsageRejected as exc:
+            errors = exc.errors
+            model_admin.message_user(request, exc.message, messages.ERROR)
+        else:
+            model_admin.message_user(request, message, level)
+            return redirect(_changelist(model_admin))
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "form": form,
+        "errors": errors,
+        "columns": columns,
+        "changelist_url": reverse(_changelist(model_admin)),
+    }
+    return TemplateResponse(request, "admin/operations/usage_import.html", context)
+
+
+def decision_page(model_admin, request, obj, *, title, run: Callable, change_url: str):
+    """Ask for a reason, then `run(reason)`; a refusal is shown on the form or as a message."""
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data["reason"])
+        except PortalError as exc:
+            if exc.field in ("reason", "note"):
+                form.add_error("reason", exc.message)
+            else:
+                model_admin.message_user(request, exc.message, messages.ERROR)
+                return redirect(change_url)
+        else:
+            model_admin.message_user(request, _("처리되었습니다: %s") % title, messages.SUCCESS)
+            return redirect(change_url)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "title": title,
+        "form": form,
+        "change_url": change_url,
+    }
+    return TemplateResponse(request, "admin/operations/decision.html", context)
