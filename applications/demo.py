@@ -22,6 +22,7 @@ from .models import Institution
 DEMO_PASSWORD = "demo-pass-2026!"
 STAFF_EMAIL = "staff@demo.openbanking.kr"
 APPLICANT_EMAIL = "applicant@demo.openbanking.kr"
+AGENCY_EMAIL = "agency@demo.openbanking.kr"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 # name, BRN, capital (KRW), type, transitions to run (staff unless marked)
@@ -91,6 +92,11 @@ def load_demo() -> dict:
     if not Authenticator.objects.filter(user=staff, type=Authenticator.Type.TOTP).exists():
         TOTP.activate(staff, DEMO_TOTP_SECRET)
     applicant = ensure_user(APPLICANT_EMAIL)
+    from reviews.models import AgencyMembership
+
+    AgencyMembership.objects.get_or_create(
+        user=ensure_user(AGENCY_EMAIL), agency=review_steps.demo_agency()
+    )
     for name, brn, capital, kind, steps in INSTITUTIONS:
         if Institution.objects.filter(business_registration_number=brn).exists():
             continue

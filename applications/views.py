@@ -22,6 +22,8 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    if request.user.agency_memberships.exists() and not request.user.memberships.exists():
+        return redirect("reviews:agency_checks")  # a security-check agency user has no institution
     institutions = Institution.objects.of_user(request.user).prefetch_related(
         Prefetch("applications", queryset=Application.objects.order_by("-created_at"))
     )

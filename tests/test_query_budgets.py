@@ -25,7 +25,7 @@ def grow(member, n):
 
 
 PAGES = {
-    "dashboard": (lambda app: reverse("dashboard"), 4),
+    "dashboard": (lambda app: reverse("dashboard"), 5),
     "application_detail": (lambda app: reverse("application_detail", args=[app.pk]), 6),
 }
 

@@ -97,3 +97,13 @@ def test_demo_command_loads_banks_users_and_institutions_across_steps(capsys):
     assert Institution.objects.count() == 6
     steps = {a.step for a in Application.objects.all()}
     assert {"approval", "functional_test", "security_check", "contract", "live"} <= steps
+
+
+@pytest.mark.django_db
+def test_demo_agency_user_lands_on_the_agency_page(client):
+    call_command("load_demo")
+    assert client.login(email="agency@demo.openbanking.kr", password="demo-pass-2026!")
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response.url == "/reviews/agency/"
+    assert client.get(response.url).status_code == 200

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from applications.demo import (
+    AGENCY_EMAIL,
     APPLICANT_EMAIL,
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
@@ -26,6 +27,7 @@ class Command(BaseCommand):
                     "",
                     "  포털   http://127.0.0.1:8000/",
                     f"  신청기관 (applicant)  {APPLICANT_EMAIL}  /  {DEMO_PASSWORD}",
+                    f"  보안점검기관 (agency) {AGENCY_EMAIL}  /  {DEMO_PASSWORD}  → /reviews/agency/",
                     f"  센터 담당자 (staff)   {STAFF_EMAIL}  /  {DEMO_PASSWORD}",
                     f"     OTP secret {DEMO_TOTP_SECRET}  — current code: `make totp`",
                     "     관리자 화면 http://127.0.0.1:8000/admin/",
