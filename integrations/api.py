@@ -1,7 +1,6 @@
 """REST API v1 for applicants and integrators (issue 7): the same services the web pages call."""
 
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -32,6 +31,7 @@ class InstitutionViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = "[0-9]+"
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
@@ -76,6 +76,7 @@ class InstitutionViewSet(
 
 
 class WebhookViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
     serializer_class = WebhookEndpointSerializer
 
     def get_queryset(self):
@@ -91,6 +92,7 @@ class WebhookViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class WebhookDeliveryViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
     serializer_class = WebhookDeliverySerializer
 
     def get_queryset(self):
@@ -106,6 +108,7 @@ class WebhookDeliveryViewSet(viewsets.GenericViewSet):
 
 
 class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    lookup_value_regex = "[0-9]+"
     serializer_class = ApiTokenSerializer
 
     def get_queryset(self):
@@ -116,9 +119,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        token = tokens.revoke_token(
-            token=get_object_or_404(self.get_queryset(), pk=pk), by=request.user
-        )
+        token = tokens.revoke_token(token=self.get_object(), by=request.user)
         return Response(ApiTokenSerializer(token).data)
 
 
@@ -129,6 +130,7 @@ class ApplicationViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    lookup_value_regex = "[0-9]+"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "integrations",
     "testbed",
     "operations",
+    "casework",
     "oauth2_provider",
 ]
 
