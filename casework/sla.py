@@ -156,7 +156,7 @@ def elapsed_business_days(
     step = CLOCK_OF_STATE.get(current_state)
     if step is None:
         return None
-    family, stretch = _stretches(segments)[-1]
+    _family, stretch = _stretches(segments)[-1]
     if step == SUPPLEMENT:
         stretch = stretch[-1:]  # each supplement request has its own answer period
     spans = [span for state, span in stretch if state in RUNNING_STATES[step]]
@@ -188,5 +188,7 @@ def completed_clocks(
     # Each answered supplement request is one finished answer period.
     for state, span in segments[:-1]:
         if state == "supplement_requested":
-            out.append(CompletedClock(step=SUPPLEMENT, ended_on=span[1], elapsed=_count(calendar, [span])))
+            out.append(
+                CompletedClock(step=SUPPLEMENT, ended_on=span[1], elapsed=_count(calendar, [span]))
+            )
     return out

@@ -1,0 +1,70 @@
+"""Selectors: the state history of applications and their open SLA clocks."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from applications.models import Application, AuditEntry
+from policies.calendar import BusinessCalendar
+
+from .policy import sla_targets
+from .sla import CLOCK_OF_STATE, Clock, Colour, elapsed_business_days
+
+COLOUR_ORDER = {Colour.RED: 0, Colour.AMBER: 1, Colour.GREEN: 2}
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    application: Application
+    clock: Clock
+
+
+def history_of(application: Application) -> list[tuple[str, datetime.datetime]]:
+    """(state, entered_at) from the audit rows that changed the state (prefetched if possible)."""
+    entries = getattr(application, "state_entries", None)
+    if entries is None:
+        entries = application.audit_entries.exclude(to_state="").order_by("at", "id")
+    return [(entry.to_state, entry.at) for entry in entries]
+
+
+def open_cases(*, now: datetime.datetime | None = None, calendar=None) -> list[OpenCase]:
+    """Every application whose staff (or supplement) clock runs, red first, then by elapsed."""
+    now = now or timezone.now()
+    calendar = calendar or BusinessCalendar.current()
+    targets, amber = sla_targets(timezone.localdate(now))
+    applications = (
+        Application.objects.filter(state__in=list(CLOCK_OF_STATE))
+        .select_related("institution")
+        .prefetch_related(
+            Prefetch(
+                "audit_entries",
+                queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
+                to_attr="state_entries",
+            )
+        )
+    )
+    cases = []
+    for application in applications:
+        clock = elapsed_business_days(
+            history_of(application), calendar, now=now, targets=targets, amber_ratio=amber
+        )
+        if clock is not None:
+            cases.append(OpenCase(application=application, clock=clock))
+    cases.sort(key=lambda c: (COLOUR_ORDER[c.clock.colour], -c.clock.elapsed, c.application.pk))
+    return cases
+
+
+def clock_of(application: Application, *, now=None, calendar=None) -> Clock | None:
+    now = now or timezone.now()
+    targets, amber = sla_targets(timezone.localdate(now))
+    return elapsed_business_days(
+        history_of(application),
+        calendar or BusinessCalendar.current(),
+        now=now,
+        targets=targets,
+        amber_ratio=amber,
+    )

@@ -1,0 +1,92 @@
+"""Issue 10 item 1 — a breached SLA escalates to the step's team lead, once per breach."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.audit import log_action
+
+from .clocks import open_cases
+from .models import TEAM_LEAD_GROUPS, Escalation
+
+
+def escalate_breaches(*, now: datetime.datetime | None = None, calendar=None) -> list[Escalation]:
+    """Record an Escalation for every red clock not yet escalated and notify its team lead after
+    commit. Safe to run twice: the unique (application, step, started_on) makes it once per breach."""
+    from .tasks import notify_team_lead
+
+    created = []
+    for case in open_cases(now=now, calendar=calendar):
+        clock = case.clock
+        if not clock.breached:
+            continue
+        try:
+            with transaction.atomic():
+                escalation = Escalation.objects.create(
+                    application=case.application,
+                    step=clock.step,
+                    started_on=clock.started_on,
+                    elapsed_days=clock.elapsed,
+                    target_days=clock.target,
+                )
+                log_action(
+                    action="sla.escalated",
+                    application=case.application,
+                    data={
+                        "step": clock.step,
+                        "elapsed": clock.elapsed,
+                        "target": clock.target,
+                        "escalation": escalation.pk,
+                    },
+                )
+                transaction.on_commit(
+                    lambda pk=escalation.pk: notify_team_lead.delay(escalation_id=pk)
+                )
+        except IntegrityError:
+            continue  # already escalated for this stretch
+        created.append(escalation)
+    return created
+
+
+def team_lead_emails(step: str) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(groups__name=TEAM_LEAD_GROUPS[step], is_active=True)
+        .exclude(email="")
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def notify_team_lead(*, escalation_id: int) -> int:
+    """E-mail the team lead once (compare-and-swap on notified_at; the broker may deliver twice)."""
+    escalation = Escalation.objects.select_related("application__institution").get(pk=escalation_id)
+    if escalation.notified_at is not None:
+        return 0
+    recipients = team_lead_emails(escalation.step)
+    claimed = Escalation.objects.filter(pk=escalation_id, notified_at=None).update(
+        notified_at=timezone.now()
+    )
+    if not claimed or not recipients:
+        return 0
+    application = escalation.application
+    subject = _("[SLA 초과] %(institution)s — %(step)s") % {
+        "institution": application.institution.name,
+        "step": escalation.get_step_display(),
+    }
+    body = _(
+        "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 목표 %(target)s영업일을 넘겨 "
+        "%(elapsed)s영업일째입니다. 관리자 화면의 SLA 현황에서 확인하세요."
+    ) % {
+        "institution": application.institution.name,
+        "pk": application.pk,
+        "step": escalation.get_step_display(),
+        "target": escalation.target_days,
+        "elapsed": escalation.elapsed_days,
+    }
+    return send_mail(subject, body, None, recipients)

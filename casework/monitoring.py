@@ -1,0 +1,187 @@
+"""Issue 10 item 5 — monitoring → proposed action, confirmed by staff; all audited.
+
+`run_monitoring` gathers a day's facts of every live institution (usage, testbed errors, arrears),
+evaluates the rules in force and records a MonitoringWarning once per institution, rule and day.
+Staff confirm or dismiss; confirming a suspension proposal opens a §9 SanctionCase (which staff
+confirm again in operations) rather than suspending directly.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.audit import log_action
+from applications.models import Application
+from applications.models.application import State
+from openbanking_portal.errors import NotAllowed, PortalError
+from operations.models import DailyUsage, Invoice, SanctionCase, SanctionTrigger
+from operations.sanctions import open_case
+from testbed.models import TestbedCall
+
+from .models import MonitoringWarning, ProposedAction
+from .policy import monitoring_rules
+from .rules import Facts, evaluate
+
+PERMISSION = "casework.decide_monitoringwarning"
+
+
+def gather_facts(*, day: datetime.date) -> list[tuple[Application, Facts]]:
+    """One Facts per live institution for `day` — a fixed number of queries."""
+    live = list(
+        Application.objects.filter(state=State.LIVE).select_related("institution", "contract")
+    )
+    ids = [a.institution_id for a in live]
+    withdrawals = dict(
+        DailyUsage.objects.filter(institution_id__in=ids, day=day, api="withdraw")
+        .values_list("institution_id")
+        .annotate(total=Sum("amount_krw"))
+    )
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    calls = {
+        row["institution_id"]: row
+        for row in TestbedCall.objects.filter(
+            institution_id__in=ids, at__gte=start, at__lt=start + datetime.timedelta(days=1)
+        )
+        .values("institution_id")
+        .annotate(calls=Count("id"), errors=Count("id", filter=~Q(rsp_code="A0000")))
+    }
+    arrears = {
+        row["institution_id"]: row
+        for row in Invoice.objects.overdue(day)
+        .filter(institution_id__in=ids)
+        .values("institution_id")
+        .annotate(n=Count("id"), total=Sum("total_krw"), paid=Sum("paid_krw"))
+    }
+    out = []
+    for application in live:
+        pk = application.institution_id
+        contract = getattr(application, "contract", None)
+        call_row = calls.get(pk, {})
+        arrears_row = arrears.get(pk, {})
+        out.append(
+            (
+                application,
+                Facts(
+                    institution_id=pk,
+                    day=day,
+                    withdraw_amount_krw=int(withdrawals.get(pk) or 0),
+                    daily_withdrawal_limit_krw=contract.daily_withdrawal_limit_krw
+                    if contract
+                    else None,
+                    calls=call_row.get("calls", 0),
+                    errors=call_row.get("errors", 0),
+                    overdue_invoices=arrears_row.get("n", 0),
+                    overdue_krw=int(
+                        (arrears_row.get("total") or 0) - (arrears_row.get("paid") or 0)
+                    ),
+                ),
+            )
+        )
+    return out
+
+
+def run_monitoring(*, day: datetime.date | None = None) -> list[MonitoringWarning]:
+    """Evaluate the rules in force on `day` (default: yesterday); returns the new warnings."""
+    day = day or timezone.localdate() - datetime.timedelta(days=1)
+    rules = monitoring_rules(day)
+    created = []
+    for application, facts in gather_facts(day=day):
+        for finding in evaluate(rules, facts):
+            data = {**finding.data, "trigger": finding.trigger} if finding.trigger else finding.data
+            try:
+                with transaction.atomic():
+                    warning = MonitoringWarning.objects.create(
+                        institution_id=facts.institution_id,
+                        application=application,
+                        day=day,
+                        rule_code=finding.rule_code,
+                        proposed_action=finding.action,
+                        data=data,
+                    )
+                    log_action(
+                        action="monitoring.warning_raised",
+                        application=application,
+                        data={
+                            "rule": finding.rule_code,
+                            "action": finding.action,
+                            "warning": warning.pk,
+                            **finding.data,
+                        },
+                    )
+            except IntegrityError:
+                continue  # already raised today
+            created.append(warning)
+    return created
+
+
+def _check(by) -> None:
+    if not (by and by.is_authenticated and by.is_staff and by.has_perm(PERMISSION)):
+        raise NotAllowed(_("모니터링 경고를 처리할 권한이 없습니다."))
+
+
+def _claim(warning: MonitoringWarning, status: str, by, reason: str) -> MonitoringWarning:
+    changed = MonitoringWarning.objects.filter(
+        pk=warning.pk, status=MonitoringWarning.Status.OPEN
+    ).update(status=status, decided_by=by, decided_at=timezone.now(), decision_reason=reason)
+    if changed != 1:
+        raise PortalError(_("이미 처리된 경고입니다."))
+    warning.refresh_from_db()
+    return warning
+
+
+def confirm_warning(*, warning: MonitoringWarning, by, reason: str = "") -> MonitoringWarning:
+    """Staff confirm the proposed action; a suspension proposal becomes a §9 case to confirm."""
+    _check(by)
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        warning = _claim(warning, MonitoringWarning.Status.CONFIRMED, by, reason)
+        if warning.proposed_action == ProposedAction.SUSPENSION_PROPOSAL:
+            trigger = warning.data.get("trigger") or SanctionTrigger.BANK_REQUEST_OR_BREACH
+            evidence = _("모니터링 규칙 %(rule)s (%(day)s): %(data)s") % {
+                "rule": warning.rule_code,
+                "day": warning.day.isoformat(),
+                "data": warning.data,
+            }
+            case = open_case(
+                application=warning.application, trigger=trigger, evidence=evidence, by=by
+            )
+            SanctionCase.objects.filter(pk=case.pk).update(
+                proposed_by_system=True, evidence_data=warning.data
+            )
+            warning.sanction_case = case
+            warning.save(update_fields=["sanction_case"])
+        log_action(
+            action="monitoring.warning_confirmed",
+            actor=by,
+            application=warning.application,
+            reason=reason,
+            data={
+                "rule": warning.rule_code,
+                "action": warning.proposed_action,
+                "warning": warning.pk,
+                "sanction_case": warning.sanction_case_id,
+            },
+        )
+    return warning
+
+
+def dismiss_warning(*, warning: MonitoringWarning, by, reason: str) -> MonitoringWarning:
+    _check(by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise PortalError(_("기각 사유를 입력하세요."), field="reason")
+    with transaction.atomic():
+        warning = _claim(warning, MonitoringWarning.Status.DISMISSED, by, reason)
+        log_action(
+            action="monitoring.warning_dismissed",
+            actor=by,
+            application=warning.application,
+            reason=reason,
+            data={"rule": warning.rule_code, "warning": warning.pk},
+        )
+    return warning

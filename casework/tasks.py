@@ -1,0 +1,28 @@
+"""Thin Celery tasks (STYLE §5): all idempotent."""
+
+import datetime
+
+from celery import shared_task
+
+
+@shared_task
+def escalate_breaches() -> int:
+    """Beat, daily: escalate every newly breached SLA clock."""
+    from .escalation import escalate_breaches as escalate
+
+    return len(escalate())
+
+
+@shared_task
+def notify_team_lead(escalation_id: int) -> int:
+    from .escalation import notify_team_lead as notify
+
+    return notify(escalation_id=escalation_id)
+
+
+@shared_task
+def run_monitoring(day: str | None = None) -> int:
+    """Beat, daily after the usage import: run the monitoring rules on yesterday's data."""
+    from .monitoring import run_monitoring as run
+
+    return len(run(day=datetime.date.fromisoformat(day) if day else None))
