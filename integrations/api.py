@@ -1,22 +1,31 @@
 """REST API v1 for applicants and integrators (issue 7): the same services the web pages call."""
 
 from django.db.models import Prefetch
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.mfa import session_passed_mfa
 from applications import filing, lifecycle
+from applications.documents import upload_document
 from applications.models import Application, AuditEntry
+from openbanking_portal.errors import NotAllowed
 from policies.services import large_capital_threshold
 
 from . import tokens, webhooks
-from .models import WebhookDelivery, WebhookEndpoint
+from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 from .scoping import applications_for, institutions_for
 from .serializers import (
     ApiTokenSerializer,
     ApplicationDetailSerializer,
     ApplicationSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
     InstitutionSerializer,
     NewApiTokenSerializer,
     ReasonSerializer,
@@ -173,6 +182,47 @@ class ApplicationViewSet(
             reason=reason.validated_data["reason"],
         )
         return Response(ApplicationSerializer(Application.objects.get(pk=updated.pk)).data)
+
+    @extend_schema(
+        request={"multipart/form-data": DocumentUploadSerializer},
+        responses=DocumentSerializer(many=True),
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, pk=None):
+        """Typed documents: every version listed; uploads checked by content exactly as on the web."""
+        application = self.get_object()
+        if request.method == "POST":
+            data = DocumentUploadSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            document = upload_document(
+                application=application,
+                by=request.user,
+                doc_type=data.validated_data["doc_type"],
+                upload=data.validated_data["file"],
+            )
+            return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        documents = application.documents.order_by("doc_type", "version")
+        return Response(DocumentSerializer(documents, many=True).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_pk>[0-9]+)/download")
+    def download_document(self, request, pk=None, document_pk=None):
+        application = self.get_object()
+        if (
+            request.user.is_staff
+            and not isinstance(request.auth, ApiToken)
+            and not session_passed_mfa(request)
+        ):
+            raise NotAllowed(_("센터 담당자는 2단계 인증을 거친 세션에서만 서류를 볼 수 있습니다."))
+        document = get_object_or_404(application.documents, pk=document_pk)
+        response = FileResponse(
+            document.file.open("rb"),
+            content_type=document.mime_type,
+            as_attachment=True,
+            filename=document.original_name or f"document-{document.pk}",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     transition_schema = extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
 

@@ -152,3 +152,33 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
             "delivered_at",
         ]
         read_only_fields = fields
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        from applications.models import Document
+
+        model = Document
+        fields = [
+            "id",
+            "doc_type",
+            "version",
+            "original_name",
+            "size",
+            "sha256",
+            "detected_type",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    doc_type = serializers.CharField()
+    file = serializers.FileField()
+
+    def validate_doc_type(self, value):
+        from applications.catalogue import DocumentType
+
+        if value not in DocumentType.values:
+            raise serializers.ValidationError(f"알 수 없는 서류 종류입니다: {value}")
+        return value
