@@ -81,3 +81,11 @@ STAFF_PERMISSIONS += [
     "operations.add_sanctioncase",
     "operations.change_sanctioncase",
 ]
+
+# SLA clocks, escalations and monitoring warnings (issue 10 items 1 and 5).
+STAFF_PERMISSIONS += [
+    "casework.view_escalation",
+    "casework.view_monitoringwarning",
+    "casework.change_monitoringwarning",
+    "casework.decide_monitoringwarning",
+]

@@ -6,11 +6,11 @@ from celery import shared_task
 
 
 @shared_task
-def escalate_breaches() -> int:
-    """Beat, daily: escalate every newly breached SLA clock."""
+def escalate_breaches(now: str | None = None) -> int:
+    """Beat, daily: escalate every newly breached SLA clock (`now` ISO, for a replay)."""
     from .escalation import escalate_breaches as escalate
 
-    return len(escalate())
+    return len(escalate(now=datetime.datetime.fromisoformat(now) if now else None))
 
 
 @shared_task

@@ -1,0 +1,159 @@
+"""Staff pages under the admin (so the staff MFA gate applies): the SLA board (open cases, red
+first, and the escalations), the SLA report with CSV export, and the monitoring warnings with
+their confirm / dismiss decisions. Each page calls one service."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from operations.admin_views import decision_page
+
+from . import monitoring
+from .clocks import open_cases
+from .models import Escalation, MonitoringWarning, SlaStep
+from .report import report_csv, sla_report
+
+VIEW_ESCALATION = "casework.view_escalation"
+
+
+@admin.register(Escalation)
+class EscalationAdmin(admin.ModelAdmin):
+    list_display = (
+        "application",
+        "step",
+        "started_on",
+        "elapsed_days",
+        "target_days",
+        "created_at",
+        "notified_at",
+    )
+    list_filter = ("step",)
+    list_select_related = ("application__institution",)
+    search_fields = ("application__institution__name",)
+    readonly_fields = [f.name for f in Escalation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "board/",
+                self.admin_site.admin_view(self.board_view),
+                name="casework_sla_board",
+            ),
+            path(
+                "report/",
+                self.admin_site.admin_view(self.report_view),
+                name="casework_sla_report",
+            ),
+            *super().get_urls(),
+        ]
+
+    def board_view(self, request):
+        """Open cases with their clock, red first; the escalations of the last 30 days below."""
+        if not request.user.has_perm(VIEW_ESCALATION):
+            raise PermissionDenied
+        since = timezone.now() - timezone.timedelta(days=30)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("SLA 현황"),
+            "cases": open_cases(),
+            "steps": dict(SlaStep.choices),
+            "escalations": Escalation.objects.filter(created_at__gte=since).select_related(
+                "application__institution"
+            ),
+        }
+        return TemplateResponse(request, "admin/casework/sla_board.html", context)
+
+    def report_view(self, request):
+        if not request.user.has_perm(VIEW_ESCALATION):
+            raise PermissionDenied
+        try:
+            year = int(request.GET.get("year") or timezone.localdate().year)
+        except ValueError:
+            year = timezone.localdate().year
+        rows = sla_report(year=year)
+        if request.GET.get("format") == "csv":
+            response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="sla-report-{year}.csv"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("SLA 보고서 (%(year)s년)") % {"year": year},
+            "rows": rows,
+            "year": year,
+        }
+        return TemplateResponse(request, "admin/casework/sla_report.html", context)
+
+
+@admin.register(MonitoringWarning)
+class MonitoringWarningAdmin(admin.ModelAdmin):
+    list_display = ("day", "institution", "rule_code", "proposed_action", "status", "decided_at")
+    list_filter = ("status", "proposed_action", "rule_code")
+    search_fields = ("institution__name",)
+    list_select_related = ("institution",)
+    readonly_fields = [f.name for f in MonitoringWarning._meta.fields]
+    change_form_template = "admin/operations/change_form_decisions.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/decide/<slug:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name="casework_monitoringwarning_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        buttons = []
+        if obj is not None and obj.status == MonitoringWarning.Status.OPEN:
+            for decision, label in (
+                ("confirm", _("확정: %s") % obj.get_proposed_action_display()),
+                ("dismiss", _("기각")),
+            ):
+                url = reverse("admin:casework_monitoringwarning_decide", args=[obj.pk, decision])
+                buttons.append({"url": url, "label": label, "name": decision})
+        extra_context = {**(extra_context or {}), "decisions": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, object_id, decision):
+        warning = get_object_or_404(
+            MonitoringWarning.objects.select_related("institution", "application"), pk=object_id
+        )
+        if decision not in ("confirm", "dismiss"):
+            raise Http404
+        change_url = reverse("admin:casework_monitoringwarning_change", args=[warning.pk])
+        if decision == "confirm":
+            title = _("확정: %s") % warning.get_proposed_action_display()
+
+            def run(reason):
+                return monitoring.confirm_warning(warning=warning, by=request.user, reason=reason)
+        else:
+            title = _("기각")
+
+            def run(reason):
+                return monitoring.dismiss_warning(warning=warning, by=request.user, reason=reason)
+
+        return decision_page(self, request, warning, title=title, run=run, change_url=change_url)
