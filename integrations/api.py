@@ -19,6 +19,11 @@ from policies.services import large_capital_threshold
 
 from . import tokens, webhooks
 from .models import ApiToken, WebhookDelivery, WebhookEndpoint
+from .review_serializers import (
+    FunctionalTestRequestSerializer,
+    RoundSerializer,
+    SecurityCheckSerializer,
+)
 from .scoping import applications_for, institutions_for
 from .serializers import (
     ApiTokenSerializer,
@@ -140,7 +145,7 @@ class ApplicationViewSet(
     viewsets.GenericViewSet,
 ):
     lookup_value_regex = "[0-9]+"
-    http_method_names = ["get", "post", "patch", "head", "options"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
         qs = applications_for(self.request).select_related("institution").order_by("-created_at")
@@ -223,6 +228,38 @@ class ApplicationViewSet(
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+    @extend_schema(request=FunctionalTestRequestSerializer, responses=RoundSerializer(many=True))
+    @action(detail=True, methods=["get", "put"], url_path="functional-test")
+    def functional_test(self, request, pk=None):
+        """기능테스트 신청서 (PUT; `request_test` also asks for the check) and the checklist rounds."""
+        from reviews import functional_test
+
+        application = self.get_object()
+        if request.method == "PUT":
+            data = FunctionalTestRequestSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            functional_test.save_request(
+                application=application,
+                by=request.user,
+                test_build=data.validated_data["test_build"],
+                functions=data.validated_data["functions"],
+            )
+            if data.validated_data["request_test"]:
+                functional_test.request_test(application=application, by=request.user)
+        rounds = application.functional_test_rounds.prefetch_related("items").order_by("number")
+        return Response(RoundSerializer(rounds, many=True).data)
+
+    @extend_schema(responses=SecurityCheckSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="security-checks")
+    def security_checks(self, request, pk=None):
+        application = self.get_object()
+        checks = (
+            application.security_checks.select_related("agency")
+            .prefetch_related("findings")
+            .order_by("kind")
+        )
+        return Response(SecurityCheckSerializer(checks, many=True).data)
 
     transition_schema = extend_schema(request=ReasonSerializer, responses=ApplicationSerializer)
 
