@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from accounts.mfa import session_passed_mfa
 from applications import filing, lifecycle
 from applications.documents import upload_document
-from applications.models import Application, AuditEntry
+from applications.models import Application, AuditEntry, Membership
 from openbanking_portal.errors import NotAllowed
 from policies.services import large_capital_threshold
 
@@ -49,7 +49,13 @@ class InstitutionViewSet(
     serializer_class = InstitutionSerializer
 
     def get_queryset(self):
-        return institutions_for(self.request).order_by("pk")
+        return (
+            institutions_for(self.request)
+            .prefetch_related(
+                Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+            )
+            .order_by("pk")
+        )
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "threshold": large_capital_threshold()}

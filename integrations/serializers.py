@@ -6,8 +6,14 @@ from applications.validators import normalize_brn, normalize_corporate_number
 from .models import ApiToken
 
 
+class MembershipSerializer(serializers.Serializer):
+    email = serializers.EmailField(source="user.email")
+    role = serializers.CharField()
+
+
 class InstitutionSerializer(serializers.ModelSerializer):
     size_class = serializers.SerializerMethodField()
+    memberships = MembershipSerializer(many=True, read_only=True)
 
     class Meta:
         model = Institution
@@ -24,9 +30,10 @@ class InstitutionSerializer(serializers.ModelSerializer):
             "contact_email",
             "contact_phone",
             "size_class",
+            "memberships",
             "created_at",
         ]
-        read_only_fields = ["id", "size_class", "created_at"]
+        read_only_fields = ["id", "size_class", "memberships", "created_at"]
 
     def get_size_class(self, obj) -> str:
         return obj.size_class(self.context.get("threshold"))

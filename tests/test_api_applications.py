@@ -177,3 +177,11 @@ def test_schema_is_generated_and_documents_the_actions(client):
     text = response.content.decode()
     assert "/api/v1/applications/{id}/submit/" in text
     assert schema is None or schema["openapi"].startswith("3.")
+
+
+def test_institution_lists_its_members_and_roles(api, member):
+    editor = MembershipFactory(institution=member.institution, role="editor")
+    body = api.get(f"/api/v1/institutions/{member.institution.pk}/").json()
+    assert sorted((m["email"], m["role"]) for m in body["memberships"]) == sorted(
+        [(member.user.email, "admin"), (editor.user.email, "editor")]
+    )

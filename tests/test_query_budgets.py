@@ -75,7 +75,7 @@ def test_admin_pages_have_a_fixed_query_count(
 
 API = {
     "applications": ("/api/v1/applications/", 1),
-    "institutions": ("/api/v1/institutions/", 2),
+    "institutions": ("/api/v1/institutions/", 3),
 }
 
 
