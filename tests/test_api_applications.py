@@ -185,3 +185,18 @@ def test_institution_lists_its_members_and_roles(api, member):
     assert sorted((m["email"], m["role"]) for m in body["memberships"]) == sorted(
         [(member.user.email, "admin"), (editor.user.email, "editor")]
     )
+
+
+def test_throttling_counts_per_token(member, monkeypatch):
+    from django.core.cache import cache
+
+    from integrations.authentication import TokenRateThrottle
+    from integrations.tokens import issue_token
+
+    cache.clear()
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
+    first = bearer(issue_token(institution=member.institution, by=member.user, name="a")[1])
+    second = bearer(issue_token(institution=member.institution, by=member.user, name="b")[1])
+    assert [first.get("/api/v1/applications/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert first.get("/api/v1/applications/").json()["code"] == "throttled"
+    assert second.get("/api/v1/applications/").status_code == 200
