@@ -101,3 +101,23 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint} ({self.status})"
+
+
+class IdempotentRequest(models.Model):
+    """A POST made with an `Idempotency-Key`: repeats get the first answer instead of a second object."""
+
+    identity = models.CharField(max_length=64)  # sha256 of the caller (token or session user)
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64)  # sha256 of method, path and body
+    status_code = models.PositiveSmallIntegerField(null=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["identity", "key"], name="one_request_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -14,6 +14,9 @@ class MembershipSerializer(serializers.Serializer):
 class InstitutionSerializer(serializers.ModelSerializer):
     size_class = serializers.SerializerMethodField()
     memberships = MembershipSerializer(many=True, read_only=True)
+    # Accept the usual hyphenated forms (123-45-67890, 110111-1234567); stored as digits.
+    business_registration_number = serializers.CharField(max_length=12)
+    corporate_registration_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
 
     class Meta:
         model = Institution

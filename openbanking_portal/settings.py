@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffMFARequiredMiddleware",
+    "integrations.idempotency.IdempotencyKeyMiddleware",
 ]
 
 ROOT_URLCONF = "openbanking_portal.urls"
