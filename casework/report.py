@@ -69,7 +69,7 @@ def sla_report(*, year: int | None = None, calendar=None) -> list[ReportRow]:
             queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
             to_attr="state_entries",
         )
-    ).only("pk")
+    ).only("pk", "state")
     durations: dict[tuple[str, str], list[int]] = {}
     for application in applications:
         for done in completed_clocks(history_of(application), calendar):
