@@ -54,7 +54,35 @@ def open_cases(*, now: datetime.datetime | None = None, calendar=None) -> list[O
         )
         if clock is not None:
             cases.append(OpenCase(application=application, clock=clock))
+    cases += _bank_negotiation_cases(now, calendar, targets, amber)
     cases.sort(key=lambda c: (COLOUR_ORDER[c.clock.colour], -c.clock.elapsed, c.application.pk))
+    return cases
+
+
+def _bank_negotiation_cases(now, calendar, targets, amber) -> list[OpenCase]:
+    """DOMAIN §6.3: from the centre's notice until the window closes, while a bank still
+    negotiates — a clock that runs beside the contract step's."""
+    from contracts.models import BankNegotiation, GuaranteeArrangement
+
+    arrangements = (
+        GuaranteeArrangement.objects.filter(
+            notice_on__isnull=False,
+            window_closed_at=None,
+            negotiations__status=BankNegotiation.Status.NEGOTIATING,
+        )
+        .distinct()
+        .select_related("contract__application__institution")
+    )
+    cases = []
+    for arrangement in arrangements:
+        clock = elapsed_business_days(
+            [("bank_negotiation", arrangement.notice_on)],
+            calendar,
+            now=now,
+            targets=targets,
+            amber_ratio=amber,
+        )
+        cases.append(OpenCase(application=arrangement.contract.application, clock=clock))
     return cases
 
 

@@ -47,6 +47,8 @@ FAMILY = {
     "functional_test": FUNCTIONAL_TEST,
     "security_check": SECURITY_CHECK,
     "contract": CONTRACT,
+    # Not an application state: the §6.3 window the centre's notice opens, fed in by the selector.
+    "bank_negotiation": BANK_NEGOTIATION,
 }
 # The clock shown while the case is in a state: the waiting-on-applicant state shows its own.
 CLOCK_OF_STATE = {
@@ -56,6 +58,7 @@ CLOCK_OF_STATE = {
     "functional_test": FUNCTIONAL_TEST,
     "security_check": SECURITY_CHECK,
     "contract": CONTRACT,
+    "bank_negotiation": BANK_NEGOTIATION,
 }
 RUNNING_STATES = {
     APPROVAL: {"submitted", "resubmitted"},
@@ -63,6 +66,7 @@ RUNNING_STATES = {
     FUNCTIONAL_TEST: {"functional_test"},
     SECURITY_CHECK: {"security_check"},
     CONTRACT: {"contract"},
+    BANK_NEGOTIATION: {"bank_negotiation"},
 }
 
 

@@ -131,7 +131,7 @@ def test_board_query_count_does_not_grow_with_cases(staff, cases, django_assert_
         entered(application, "contract")
     client = mfa_client(staff)
     client.get(reverse(BOARD))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse(BOARD))
     assert response.status_code == 200
 
@@ -155,3 +155,28 @@ def test_open_cases_put_red_before_amber_before_green(db):
     cases = open_cases(now=now)
     assert [c.application for c in cases] == [red, amber, green]
     assert [c.clock.colour for c in cases] == ["red", "amber", "green"]
+
+
+def test_an_open_bank_negotiation_escalates_to_its_own_team_lead(
+    db, django_capture_on_commit_callbacks
+):
+    from contracts.models import Bank, BankNegotiation, Contract, GuaranteeArrangement
+
+    lead = UserFactory(email="lead-banks@centre.kr")
+    lead.groups.add(Group.objects.get(name="SLA 팀장 - 개별은행 협의"))
+    application = ApplicationFactory(state="contract")
+    arrangement = GuaranteeArrangement.objects.create(
+        contract=Contract.objects.create(application=application),
+        kind="individual_bank",
+        notice_on=timezone.localdate(),
+    )
+    negotiation = BankNegotiation.objects.create(arrangement=arrangement, bank=Bank.objects.first())
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.escalate_breaches(later(20)) == 0  # at most 15 business days < 20
+        assert tasks.escalate_breaches(later(40)) == 1
+    assert Escalation.objects.get().step == "bank_negotiation"
+    assert mail.outbox[-1].to == ["lead-banks@centre.kr"]
+
+    # Once every bank has answered, the clock stops: nothing further to escalate.
+    BankNegotiation.objects.filter(pk=negotiation.pk).update(status="agreed")
+    assert open_cases(now=timezone.now() + datetime.timedelta(days=60)) == []
