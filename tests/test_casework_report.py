@@ -103,3 +103,9 @@ def test_percentile_is_nearest_rank():
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.9) == 9
     assert percentile([7], 0.9) == 7
     assert percentile([9, 2, 3], 0.9) == 9
+
+
+def test_escalation_list_links_to_the_board_and_the_report(staff_client):
+    page = text_of(staff_client.get(reverse("admin:casework_escalation_changelist")))
+    assert reverse("admin:casework_sla_board") in page
+    assert reverse(REPORT) in page
