@@ -16,9 +16,10 @@ def sla_targets(on: datetime.date | None = None) -> tuple[dict, float]:
         data = PolicyVersion.objects.in_force(PolicyKind.REVIEW_TARGETS, on).data
     except PolicyVersion.DoesNotExist:
         data = {}
-    targets = {**DEFAULT_TARGETS, **(data.get("sla_business_days") or {})}
-    if "sla_business_days" not in data and "approval_business_days" in data:
+    targets = dict(DEFAULT_TARGETS)
+    if "approval_business_days" in data:  # the board's original key for step 1
         targets["approval"] = data["approval_business_days"]
+    targets.update(data.get("sla_business_days") or {})
     return targets, float(data.get("sla_amber_ratio", DEFAULT_AMBER_RATIO))
 
 

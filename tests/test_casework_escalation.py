@@ -180,3 +180,14 @@ def test_an_open_bank_negotiation_escalates_to_its_own_team_lead(
     # Once every bank has answered, the clock stops: nothing further to escalate.
     BankNegotiation.objects.filter(pk=negotiation.pk).update(status="agreed")
     assert open_cases(now=timezone.now() + datetime.timedelta(days=60)) == []
+
+
+def test_the_approval_target_follows_the_boards_approval_business_days(db):
+    PolicyVersion.objects.create(
+        kind=PolicyKind.REVIEW_TARGETS,
+        effective_from=datetime.date(2020, 1, 1),
+        data={"approval_business_days": 3, "sla_amber_ratio": 0.5},
+    )
+    case_in("submitted")
+    (case,) = open_cases()
+    assert (case.clock.step, case.clock.target, case.clock.amber_ratio) == ("approval", 3, 0.5)
