@@ -11,6 +11,14 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; ids repeat across tests, so each test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def mfa_client(user) -> Client:
     """A client logged in as `user` whose session has passed the TOTP stage, as allauth records it."""
     client = Client()
