@@ -101,6 +101,7 @@ class MonitoringWarning(models.Model):
     )
     decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
     decision_reason = models.TextField(_("처리 사유"), blank=True)
+    notice_sent_at = models.DateTimeField(_("기관 안내 발송 시각"), null=True, blank=True)
     sanction_case = models.ForeignKey(
         "operations.SanctionCase",
         on_delete=models.PROTECT,

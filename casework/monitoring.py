@@ -155,6 +155,10 @@ def confirm_warning(*, warning: MonitoringWarning, by, reason: str = "") -> Moni
             )
             warning.sanction_case = case
             warning.save(update_fields=["sanction_case"])
+        elif warning.proposed_action == ProposedAction.NOTICE:
+            from .tasks import send_warning_notice
+
+            transaction.on_commit(lambda pk=warning.pk: send_warning_notice.delay(warning_id=pk))
         log_action(
             action="monitoring.warning_confirmed",
             actor=by,
@@ -185,3 +189,33 @@ def dismiss_warning(*, warning: MonitoringWarning, by, reason: str) -> Monitorin
             data={"rule": warning.rule_code, "warning": warning.pk},
         )
     return warning
+
+
+def send_warning_notice(*, warning_id: int) -> int:
+    """E-mail the institution the confirmed notice, once (compare-and-swap on notice_sent_at)."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from applications.notifications import recipients_by_language
+
+    warning = MonitoringWarning.objects.select_related("institution").get(pk=warning_id)
+    claimed = MonitoringWarning.objects.filter(pk=warning_id, notice_sent_at=None).update(
+        notice_sent_at=timezone.now()
+    )
+    if not claimed:
+        return 0
+    sent = 0
+    for language, emails in recipients_by_language(warning.institution).items():
+        with translation.override(language):
+            subject = _("[오픈뱅킹] 이용 관련 주의 안내 (%(day)s)") % {"day": warning.day}
+            body = _(
+                "%(institution)s 귀중\n\n%(day)s 기준 모니터링 결과 다음 사항이 확인되어 "
+                "안내드립니다: %(label)s.\n%(reason)s\n\n오픈뱅킹 공동업무 센터"
+            ) % {
+                "institution": warning.institution.name,
+                "day": warning.day,
+                "label": warning.data.get("label") or warning.rule_code,
+                "reason": warning.decision_reason,
+            }
+        sent += send_mail(subject, body, None, sorted(emails))
+    return sent

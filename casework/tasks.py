@@ -26,3 +26,10 @@ def run_monitoring(day: str | None = None) -> int:
     from .monitoring import run_monitoring as run
 
     return len(run(day=datetime.date.fromisoformat(day) if day else None))
+
+
+@shared_task
+def send_warning_notice(warning_id: int) -> int:
+    from .monitoring import send_warning_notice as send
+
+    return send(warning_id=warning_id)

@@ -213,3 +213,21 @@ def test_error_rate_rule_fires_exactly_over_the_threshold(calls, errors, thresho
     fired = evaluate([rule], Facts(institution_id=1, day=DAY, calls=calls, errors=errors))
     expected = calls >= min_calls and errors / calls > threshold if calls else False
     assert bool(fired) == expected
+
+
+def test_confirming_a_notice_mails_the_institution_once(
+    arrears, staff_client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    notice = MonitoringWarning.objects.get(rule_code="arrears_notice")
+    url = reverse("admin:casework_monitoringwarning_decide", args=[notice.pk, "confirm"])
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url, {"reason": "미납 수수료 납부 요청"})
+    assert len(mail.outbox) == 1
+    assert notice.institution.contact_email in mail.outbox[0].to
+    assert "미납 수수료 납부 요청" in mail.outbox[0].body
+    assert tasks.send_warning_notice(notice.pk) == 0  # redelivered: no second mail
+    notice.refresh_from_db()
+    assert notice.status == "confirmed" and notice.notice_sent_at is not None
+    assert notice.sanction_case is None
