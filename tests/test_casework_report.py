@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from applications.audit import log_action
-from casework.report import percentile
+from casework.report import percentile, summarise
 
 from .conftest import mfa_client, text_of
 from .factories import ApplicationFactory, StaffFactory
@@ -109,3 +111,12 @@ def test_escalation_list_links_to_the_board_and_the_report(staff_client):
     page = text_of(staff_client.get(reverse("admin:casework_escalation_changelist")))
     assert reverse("admin:casework_sla_board") in page
     assert reverse(REPORT) in page
+
+
+@given(values=st.lists(st.integers(min_value=0, max_value=200), min_size=1, max_size=60))
+def test_summary_orders_median_p90_and_counts_breaches(values):
+    (row,) = summarise({("2026-02", "contract"): values}, lambda month: {"contract": 15})
+    assert min(values) <= row.median_days <= row.p90_days <= max(values)
+    assert row.cases == len(values)
+    assert row.breaches == len([v for v in values if v > 15])
+    assert sum(1 for v in values if v <= row.p90_days) >= 0.9 * len(values)
