@@ -44,11 +44,12 @@ def request_account_change(
     add: list[dict] | None = None,
     close: list[int] | None = None,
     reason: str = "",
+    touches_services: bool = False,
 ) -> ContractChangeRequest:
     """The institution (or staff) asks to add and/or close contract accounts of a signed contract."""
     _require_member_or_staff(application, by)
     add, close = list(add or []), [int(x) for x in (close or [])]
-    if not add and not close:
+    if not add and not close and not touches_services:
         raise PortalError(_("추가하거나 해지할 계좌를 입력하세요."))
     with transaction.atomic():
         contract = locked_contract(application)
@@ -83,6 +84,8 @@ def request_account_change(
                     for digits, item in zip(new_numbers, add, strict=True)
                 ],
                 "close": sorted(set(close)),
+                # issue 10: a change of the services or the app forces a new vulnerability check
+                **({"touches_services": True} if touches_services else {}),
             },
             reason=reason.strip(),
             requested_by=by,
@@ -130,6 +133,12 @@ def approve_change(
             application=change.contract.application,
             data={"change": change.pk, "effective_on": change.effective_on.isoformat()},
         )
+        if change.changes.get("touches_services"):
+            from reviews.validity import require_vulnerability_recheck
+
+            require_vulnerability_recheck(
+                application=change.contract.application, by=by, reason=change.reason
+            )
     return change
 
 

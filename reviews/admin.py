@@ -297,8 +297,9 @@ class SecurityCheckAdmin(OverdueFirstMixin, admin.ModelAdmin):
         "remediation_round",
         "accepted_at",
         "accepted_by",
+        "recheck_required_at",
     )
-    fields = readonly_fields
+    fields = (*readonly_fields, "valid_until")
     inlines = [FindingInline, CheckDocumentInline]
     actions = ["accept_selected", "request_remediation_selected"]
 
@@ -309,7 +310,17 @@ class SecurityCheckAdmin(OverdueFirstMixin, admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        pass  # read-only; findings are added by save_formset through the service
+        # read-only but the validity date (issue 10); findings are added by save_formset
+        if change and "valid_until" in form.changed_data:
+            from applications.audit import log_action
+
+            SecurityCheck.objects.filter(pk=obj.pk).update(valid_until=obj.valid_until)
+            log_action(
+                action="security_check.validity_set",
+                actor=request.user,
+                application=obj.application,
+                data={"check": obj.pk, "kind": obj.kind, "valid_until": str(obj.valid_until)},
+            )
 
     def save_formset(self, request, form, formset, change):
         _nothing_saved_directly(formset)

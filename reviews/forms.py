@@ -102,6 +102,11 @@ class FindingForm(forms.Form):
 class ResultForm(forms.Form):
     summary = forms.CharField(label=_("점검 결과 요약"), widget=forms.Textarea(attrs={"rows": 3}))
     report = forms.FileField(label=_("점검 결과 보고서"), required=False)
+    valid_until = forms.DateField(
+        label=_("결과 유효기간 만료일"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean_report(self):
         return _checked(self.cleaned_data.get("report"))

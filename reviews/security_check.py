@@ -188,7 +188,9 @@ def add_finding(
     return finding
 
 
-def submit_result(*, check: SecurityCheck, by, summary: str, report=None) -> SecurityCheck:
+def submit_result(
+    *, check: SecurityCheck, by, summary: str, report=None, valid_until=None
+) -> SecurityCheck:
     """② The agency hands the result (summary, report, findings) to the centre."""
     _require_performer(check, by)
     if not summary.strip():
@@ -200,6 +202,8 @@ def submit_result(*, check: SecurityCheck, by, summary: str, report=None) -> Sec
         if report is not None:
             _store(locked, DocumentKind.RESULT_REPORT, report, by)
         locked.result_summary = summary.strip()
+        if valid_until is not None:
+            locked.valid_until = valid_until
         locked.submit_result()
         locked.save()
         _audit(

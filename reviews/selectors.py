@@ -102,3 +102,50 @@ def checklist_items_visible_to(user):
     if user.is_staff:
         return ChecklistItem.objects.all()
     return ChecklistItem.objects.filter(round__application__institution__memberships__user=user)
+
+
+def security_checks_valid(application, on=None) -> bool:
+    """Both checks accepted, no re-check pending, and no recorded validity date before `on`
+    (a null `valid_until` — checks accepted before validity dates existed — does not expire)."""
+    import datetime
+
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    if isinstance(on, datetime.datetime):
+        on = on.date()
+    checks = list(
+        SecurityCheck.objects.filter(application=application).values(
+            "kind", "status", "valid_until", "recheck_required_at"
+        )
+    )
+    ok = {
+        c["kind"]
+        for c in checks
+        if c["status"] == CheckStatus.ACCEPTED
+        and c["recheck_required_at"] is None
+        and (c["valid_until"] is None or c["valid_until"] >= on)
+    }
+    return ok == set(CheckKind.values)
+
+
+def invalid_security_checks(application, on=None) -> list[SecurityCheck]:
+    """The recorded checks that no longer back a launch: not accepted (e.g. reopened by a contract
+    change touching the services), re-check pending, or past their validity date. Applications
+    that reached the contract step passed `both_checks_accepted`, so a missing row is not
+    re-judged here (it was enforced by `pass_security_check`)."""
+    import datetime
+
+    from django.db.models import Q
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    if isinstance(on, datetime.datetime):
+        on = on.date()
+    return list(
+        SecurityCheck.objects.filter(application=application).filter(
+            ~Q(status=CheckStatus.ACCEPTED)
+            | Q(recheck_required_at__isnull=False)
+            | Q(valid_until__lt=on)
+        )
+    )

@@ -229,6 +229,7 @@ def agency_check_detail(request, check_pk):
                         by=request.user,
                         summary=result_form.cleaned_data["summary"],
                         report=result_form.cleaned_data["report"],
+                        valid_until=result_form.cleaned_data.get("valid_until"),
                     )
                     messages.success(request, _("점검 결과를 센터에 제출했습니다."))
                     return redirect("reviews:agency_check", check_pk=check.pk)

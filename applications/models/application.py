@@ -150,6 +150,15 @@ def security_checks_accepted(application: "Application") -> bool:
     return both_checks_accepted(application)
 
 
+def security_checks_still_valid(application: "Application") -> bool:
+    from reviews.selectors import invalid_security_checks
+
+    return not invalid_security_checks(application)
+
+
+security_checks_still_valid.message = _("보안점검 결과의 유효기간이 지났거나 재점검이 필요합니다.")
+
+
 is_complete.message = _("필수 항목이 비어 있습니다.")
 has_signed_contract.message = _("서명된 계약이 없습니다.")
 has_no_signed_contract.message = _(
@@ -354,7 +363,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.CONTRACT,
         target=State.LAUNCH_SCHEDULED,
-        conditions=[has_signed_contract, has_launch_date],
+        conditions=[has_signed_contract, has_launch_date, security_checks_still_valid],
         permission=can_advance,
         custom=meta(_("서비스 실시 예정 등록"), "staff", "launch.scheduled", reason_required=True),
     )
@@ -365,7 +374,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         state,
         source=State.LAUNCH_SCHEDULED,
         target=State.LIVE,
-        conditions=[has_signed_contract, launch_date_reached, has_guarantee_in_place],
+        conditions=[
+            has_signed_contract,
+            launch_date_reached,
+            has_guarantee_in_place,
+            security_checks_still_valid,
+        ],
         permission=can_advance,
         custom=meta(_("서비스 실시"), "staff", "launch.live"),
     )

@@ -96,6 +96,24 @@ class SecurityCheck(FSMModelMixin, models.Model):
         verbose_name=_("검토자"),
     )
 
+    valid_until = models.DateField(
+        _("유효기간 만료일"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "점검기관이 정한 점검 결과의 유효기간. 비어 있으면 만료일이 기록되지 않은 것입니다."
+        ),
+    )
+    validity_reminded_for = models.DateField(
+        _("만료 안내를 보낸 만료일"), null=True, blank=True, editable=False
+    )
+    recheck_required_at = models.DateTimeField(
+        _("재점검 요구 시각"),
+        null=True,
+        blank=True,
+        help_text=_("서비스·앱을 바꾸는 계약 변경으로 새 취약점 점검이 필요해진 시각."),
+    )
+
     objects = SecurityCheckQuerySet.as_manager()
 
     class Meta:
@@ -135,6 +153,18 @@ class SecurityCheck(FSMModelMixin, models.Model):
     @transition(status, source=UNDER_CENTRE_REVIEW, target=CheckStatus.ACCEPTED)
     def accept(self):
         self.accepted_at = timezone.now()
+        self.recheck_required_at = None
+
+    @transition(status, source=CheckStatus.ACCEPTED, target=CheckStatus.APPLIED)
+    def reopen(self):
+        """A contract change touching the services or the app asks for a new check round."""
+        self.recheck_required_at = timezone.now()
+        self.accepted_at = None
+        self.accepted_by = None
+        self.started_at = None
+        self.result_submitted_at = None
+        self.valid_until = None
+        self.validity_reminded_for = None
 
 
 class DocumentKind(models.TextChoices):

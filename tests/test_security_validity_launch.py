@@ -1,0 +1,183 @@
+"""Issue 10 item 2 — security-check results carry a validity date; an expired result or a re-check
+forced by a contract change touching the services blocks launch; reminders are sent once."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.lifecycle import apply_transition
+from applications.models import Application, AuditEntry, State
+from contracts import launch
+from contracts.changes import approve_change, request_account_change
+from contracts.preparation import prepare_signed_contract
+from reviews.demo import run_step
+from reviews.models import CheckKind, CheckStatus, SecurityCheck
+from reviews.selectors import security_checks_valid
+from reviews.tasks import remind_security_check_validity
+
+from .conftest import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def contract_ready(application, staff, django_capture_on_commit_callbacks):
+    """The application walked to the contract step, both checks accepted, contract signed."""
+    apply_transition(application=application, name="submit", by=application.created_by)
+    apply_transition(application=application, name="approve", by=staff, reason="적격")
+    for step in ("request_functional_test", "pass_functional_test", "pass_security_check"):
+        run_step(step, application=application, applicant=application.created_by, staff=staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare_signed_contract(application=application, staff=staff)
+    launch.set_launch_date(application=application, by=staff, launch_date=timezone.localdate())
+    return Application.objects.get(pk=application.pk)
+
+
+def admin_transition(client, application, name, reason="실시일 합의"):
+    url = reverse("admin:applications_application_transition", args=[application.pk, name])
+    return client.post(url, {"reason": reason}, follow=True)
+
+
+def test_expired_security_check_blocks_launch_in_the_admin(staff_client, contract_ready):
+    today = timezone.localdate()
+    SecurityCheck.objects.filter(application=contract_ready, kind=CheckKind.INSTITUTION).update(
+        valid_until=today - datetime.timedelta(days=1)
+    )
+    assert not security_checks_valid(contract_ready)
+
+    response = admin_transition(staff_client, contract_ready, "schedule_launch")
+
+    assert "유효기간이 지났거나 재점검이 필요합니다" in text_of(response)
+    assert Application.objects.get(pk=contract_ready.pk).state == State.CONTRACT
+
+
+def test_valid_or_unrecorded_validity_lets_launch_proceed(staff_client, contract_ready):
+    today = timezone.localdate()
+    # the institution check has no validity date (accepted before validity dates existed)
+    SecurityCheck.objects.filter(application=contract_ready, kind=CheckKind.VULNERABILITY).update(
+        valid_until=today
+    )
+    assert security_checks_valid(contract_ready, on=today)
+    assert not security_checks_valid(contract_ready, on=today + datetime.timedelta(days=1))
+
+    admin_transition(staff_client, contract_ready, "schedule_launch")
+    admin_transition(staff_client, contract_ready, "go_live", reason="")
+
+    assert Application.objects.get(pk=contract_ready.pk).state == State.LIVE
+
+
+def test_check_expiring_after_scheduling_blocks_go_live(staff, contract_ready):
+    apply_transition(application=contract_ready, name="schedule_launch", by=staff, reason="합의")
+    SecurityCheck.objects.filter(application=contract_ready).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    with pytest.raises(Exception, match="유효기간"):
+        apply_transition(application=contract_ready, name="go_live", by=staff)
+    assert Application.objects.get(pk=contract_ready.pk).state == State.LAUNCH_SCHEDULED
+
+
+def test_reminder_task_mails_institution_and_staff_once(staff, contract_ready):
+    today = timezone.localdate()
+    check = SecurityCheck.objects.get(application=contract_ready, kind=CheckKind.VULNERABILITY)
+    SecurityCheck.objects.filter(pk=check.pk).update(
+        valid_until=today + datetime.timedelta(days=10)
+    )
+    SecurityCheck.objects.filter(application=contract_ready, kind=CheckKind.INSTITUTION).update(
+        valid_until=today + datetime.timedelta(days=200)
+    )
+    mail.outbox.clear()
+
+    assert remind_security_check_validity.delay().get() == 1
+    assert remind_security_check_validity.delay().get() == 0
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert "유효기간" in message.subject
+    assert contract_ready.created_by.email in message.to
+    assert staff.email in message.to
+    assert (
+        AuditEntry.objects.filter(
+            application=contract_ready, action="security_check.validity_reminded"
+        ).count()
+        == 1
+    )
+
+    # a new validity date (after a new check) is reminded again
+    SecurityCheck.objects.filter(pk=check.pk).update(valid_until=today + datetime.timedelta(days=5))
+    assert remind_security_check_validity.delay().get() == 1
+
+
+def test_agency_result_form_records_the_validity_date(staff, application):
+    from reviews import security_check
+    from reviews.demo import demo_agency
+
+    apply_transition(application=application, name="submit", by=application.created_by)
+    apply_transition(application=application, name="approve", by=staff, reason="적격")
+    for step in ("request_functional_test", "pass_functional_test"):
+        run_step(step, application=application, applicant=application.created_by, staff=staff)
+    from django.core.files.base import ContentFile
+
+    today = timezone.localdate()
+    check = security_check.apply_for_check(
+        application=application,
+        by=application.created_by,
+        kind=CheckKind.VULNERABILITY,
+        agency=demo_agency(),
+        agreed_start=today,
+        agreed_end=today + datetime.timedelta(days=5),
+        deliverables=[ContentFile(b"x", name="d.txt")],
+    )
+    security_check.start_check(check=check, by=staff)
+    security_check.submit_result(
+        check=check, by=staff, summary="양호", valid_until=today + datetime.timedelta(days=365)
+    )
+    check.refresh_from_db()
+    assert check.valid_until == today + datetime.timedelta(days=365)
+
+
+def test_contract_change_touching_services_forces_a_new_vulnerability_check(
+    staff, staff_client, contract_ready
+):
+    change = request_account_change(
+        application=contract_ready,
+        by=contract_ready.created_by,
+        touches_services=True,
+        reason="앱 결제 화면 변경",
+    )
+    vuln = SecurityCheck.objects.get(application=contract_ready, kind=CheckKind.VULNERABILITY)
+    assert vuln.status == CheckStatus.ACCEPTED  # nothing happens before approval
+
+    approve_change(change=change, by=staff)
+
+    vuln.refresh_from_db()
+    assert vuln.status == CheckStatus.APPLIED
+    assert vuln.recheck_required_at is not None
+    institution = SecurityCheck.objects.get(application=contract_ready, kind=CheckKind.INSTITUTION)
+    assert institution.status == CheckStatus.ACCEPTED
+    assert AuditEntry.objects.filter(
+        application=contract_ready, action="security_check.recheck_required"
+    ).exists()
+    response = admin_transition(staff_client, contract_ready, "schedule_launch")
+    assert "재점검이 필요합니다" in text_of(response)
+    assert Application.objects.get(pk=contract_ready.pk).state == State.CONTRACT
+
+
+def test_account_only_contract_change_keeps_the_vulnerability_check(staff, contract_ready):
+    contract = contract_ready.contract
+    active = contract.accounts.active().first()
+    assert active is not None
+    change = request_account_change(
+        application=contract_ready, by=contract_ready.created_by, close=[active.pk]
+    )
+    approve_change(change=change, by=staff)
+    vuln = SecurityCheck.objects.get(application=contract_ready, kind=CheckKind.VULNERABILITY)
+    assert vuln.status == CheckStatus.ACCEPTED
+    assert vuln.recheck_required_at is None
