@@ -89,3 +89,11 @@ STAFF_PERMISSIONS += [
     "casework.change_monitoringwarning",
     "casework.decide_monitoringwarning",
 ]
+
+# Approval chains (issue 10 item 3): staff configure the chains; level 2 is a separate grant.
+STAFF_PERMISSIONS += [
+    "approvals.view_approvalchain",
+    "approvals.add_approvalchain",
+    "approvals.change_approvalchain",
+    "approvals.view_approvalrecord",
+]

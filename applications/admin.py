@@ -178,12 +178,33 @@ class ApplicationAdmin(admin.ModelAdmin):
         change_url = reverse("admin:applications_application_change", args=[application.pk])
         if request.method == "POST" and form.is_valid():
             try:
-                lifecycle.apply_transition(
-                    application=application,
-                    name=name,
-                    by=request.user,
-                    reason=form.reason_text() if name == "reject" else form.cleaned_data["reason"],
-                )
+                if name in ("approve", "suspend", "terminate"):  # issue 10: approval chains
+                    from approvals.chains import decide
+
+                    outcome = decide(
+                        application=application,
+                        decision=name,
+                        by=request.user,
+                        comment=form.cleaned_data["reason"],
+                        reason=form.cleaned_data["reason"],
+                    )
+                    if not outcome.completed:
+                        self.message_user(
+                            request,
+                            _("%(level)d/%(of)d 단계 승인 기록됨")
+                            % {"level": outcome.level, "of": outcome.of_levels},
+                            messages.SUCCESS,
+                        )
+                        return redirect(change_url)
+                else:
+                    lifecycle.apply_transition(
+                        application=application,
+                        name=name,
+                        by=request.user,
+                        reason=form.reason_text()
+                        if name == "reject"
+                        else form.cleaned_data["reason"],
+                    )
             except PortalError as exc:
                 if exc.field:
                     form.add_error(exc.field, exc.message)

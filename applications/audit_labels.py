@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "application.suspended": _("이용 중지"),
     "application.reinstated": _("이용 재개"),
     "application.terminated": _("해지"),
+    "approval.level_recorded": _("결재 단계 기록"),
     "document.uploaded": _("서류 제출"),
     "functional_test.requested": _("기능점검 요청"),
     "functional_test.form_saved": _("기능테스트 신청서 저장"),

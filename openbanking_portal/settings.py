@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "testbed",
     "operations",
     "casework",
+    "approvals",
     "oauth2_provider",
 ]
 
