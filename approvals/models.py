@@ -20,7 +20,7 @@ class Decision(models.TextChoices):
 # Default chain = one level with today's permission, so everything keeps working unconfigured.
 DEFAULT_LEVELS = {
     Decision.APPROVE: ["applications.decide_application"],
-    Decision.SIGN: ["contracts.change_contract"],
+    Decision.SIGN: ["applications.advance_application"],  # as contracts.signing requires
     Decision.SUSPEND: ["applications.suspend_application"],
     Decision.TERMINATE: ["applications.suspend_application"],
 }

@@ -46,6 +46,24 @@ def _run(modeladmin, request, label, func) -> bool:
     return True
 
 
+def _sign_through_chain(contract, request) -> None:
+    """Issue 10: the signature is a decision of the approval chain (default one level)."""
+    from approvals.chains import decide
+
+    outcome = decide(
+        application=contract.application,
+        decision="sign",
+        by=request.user,
+        apply=lambda by: record_signature(application=contract.application, by=by),
+    )
+    if not outcome.completed:
+        messages.info(
+            request,
+            _("%(level)d/%(of)d 단계 승인 기록됨")
+            % {"level": outcome.level, "of": outcome.of_levels},
+        )
+
+
 @admin.register(Bank)
 class BankAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "name_en", "active", "joined_on")
@@ -235,7 +253,7 @@ class ContractAdmin(admin.ModelAdmin):
                 self,
                 request,
                 str(contract.application),
-                lambda c=contract: record_signature(application=c.application, by=request.user),
+                lambda c=contract: _sign_through_chain(c, request),
             )
 
     @admin.action(description=_("계약서 새 판 발행"))

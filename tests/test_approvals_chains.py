@@ -137,3 +137,46 @@ def test_bad_levels_are_refused_in_the_admin(staff_client):
     )
     assert response.status_code == 200
     assert not ApprovalChain.objects.exists()
+
+
+def test_two_level_contract_signature_in_the_contract_admin(staff, contract_ready_unsigned):
+    from contracts.models import Contract
+
+    ApprovalChain.objects.create(
+        decision="sign",
+        levels=["applications.advance_application", LEVEL2],
+        effective_from=timezone.localdate(),
+    )
+    contract_perms = ("contracts.view_contract", "contracts.change_contract")
+    first = staff_with("applications.advance_application", *contract_perms)
+    # contracts.signing itself still asks for advance_application of whoever signs
+    second = staff_with("applications.advance_application", LEVEL2, *contract_perms)
+    contract = Contract.objects.get(application=contract_ready_unsigned)
+    url = reverse("admin:contracts_contract_changelist")
+    data = {"action": "sign", "_selected_action": [contract.pk]}
+
+    response = mfa_client(first).post(url, data, follow=True)
+    assert "1/2 단계 승인 기록됨" in text_of(response)
+    contract.refresh_from_db()
+    assert contract.signed_at is None
+
+    mfa_client(second).post(url, data, follow=True)
+    contract.refresh_from_db()
+    assert contract.signed_at is not None
+    assert list(
+        ApprovalRecord.objects.filter(decision="sign").values_list("level", "reviewer_id")
+    ) == [(1, first.pk), (2, second.pk)]
+
+
+@pytest.fixture
+def contract_ready_unsigned(member, staff, settings, tmp_path):
+    from contracts.preparation import prepare_signed_contract
+
+    from .factories import ApplicationFactory
+
+    settings.MEDIA_ROOT = tmp_path / "private"
+    app = ApplicationFactory(
+        institution=member.institution, created_by=member.user, state=State.CONTRACT
+    )
+    prepare_signed_contract(application=app, staff=staff, bank_code="004", sign=False)
+    return app
