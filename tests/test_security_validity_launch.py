@@ -115,32 +115,43 @@ def test_reminder_task_mails_institution_and_staff_once(staff, contract_ready):
     assert remind_security_check_validity.delay().get() == 1
 
 
-def test_agency_result_form_records_the_validity_date(staff, application):
-    from reviews import security_check
-    from reviews.demo import demo_agency
+def test_agency_enters_the_validity_date_with_its_result_and_staff_can_correct_it(
+    staff, staff_client, applicant_client, application
+):
+    from .reviews_support import AgencyFactory, agency_client, agency_post, apply_for_check
 
     apply_transition(application=application, name="submit", by=application.created_by)
     apply_transition(application=application, name="approve", by=staff, reason="적격")
     for step in ("request_functional_test", "pass_functional_test"):
         run_step(step, application=application, applicant=application.created_by, staff=staff)
-    from django.core.files.base import ContentFile
-
-    today = timezone.localdate()
-    check = security_check.apply_for_check(
-        application=application,
-        by=application.created_by,
-        kind=CheckKind.VULNERABILITY,
-        agency=demo_agency(),
-        agreed_start=today,
-        agreed_end=today + datetime.timedelta(days=5),
-        deliverables=[ContentFile(b"x", name="d.txt")],
-    )
-    security_check.start_check(check=check, by=staff)
-    security_check.submit_result(
-        check=check, by=staff, summary="양호", valid_until=today + datetime.timedelta(days=365)
+    agency = AgencyFactory()
+    apply_for_check(applicant_client, application, CheckKind.VULNERABILITY, agency)
+    check = SecurityCheck.objects.get(application=application, kind=CheckKind.VULNERABILITY)
+    client = agency_client(agency)
+    page = agency_post(client, check, {"action": "start"})
+    assert "결과 유효기간 만료일" in text_of(page)
+    until = timezone.localdate() + datetime.timedelta(days=365)
+    agency_post(
+        client,
+        check,
+        {"action": "result", "result-summary": "양호", "result-valid_until": until.isoformat()},
     )
     check.refresh_from_db()
-    assert check.valid_until == today + datetime.timedelta(days=365)
+    assert check.status == CheckStatus.RESULT_SUBMITTED
+    assert check.valid_until == until
+
+    url = reverse("admin:reviews_securitycheck_change", args=[check.pk])
+    corrected = until - datetime.timedelta(days=30)
+    from .contract_support import admin_form_data
+
+    data = admin_form_data(staff_client.get(url), valid_until=corrected.isoformat())
+    response = staff_client.post(url, data, follow=True)
+    assert response.status_code == 200
+    check.refresh_from_db()
+    assert check.valid_until == corrected
+    assert AuditEntry.objects.filter(
+        application=application, action="security_check.validity_set"
+    ).exists()
 
 
 def test_contract_change_touching_services_forces_a_new_vulnerability_check(
