@@ -19,11 +19,12 @@ DEFAULT_REMINDER_DAYS = 30
 
 
 def reminder_days(on: datetime.date | None = None) -> int:
+    from policies.models import PolicyVersion
     from policies.services import policy_data
 
     try:
         data = policy_data("review_targets", on)
-    except Exception:  # no policy in force: the documented default
+    except PolicyVersion.DoesNotExist:  # no policy in force: the documented default
         data = {}
     return int(data.get("security_validity_reminder_days", DEFAULT_REMINDER_DAYS))
 

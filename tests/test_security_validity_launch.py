@@ -192,3 +192,26 @@ def test_account_only_contract_change_keeps_the_vulnerability_check(staff, contr
     vuln = SecurityCheck.objects.get(application=contract_ready, kind=CheckKind.VULNERABILITY)
     assert vuln.status == CheckStatus.ACCEPTED
     assert vuln.recheck_required_at is None
+
+
+def test_reminder_window_is_the_review_targets_policy_value(contract_ready):
+    from django_celery_beat.models import PeriodicTask
+
+    from policies.models import PolicyVersion
+
+    today = timezone.localdate()
+    SecurityCheck.objects.filter(application=contract_ready).update(
+        valid_until=today + datetime.timedelta(days=20)
+    )
+    PolicyVersion.objects.create(
+        kind="review_targets",
+        effective_from=today,
+        data={"approval_business_days": 5, "security_validity_reminder_days": 10},
+    )
+    assert remind_security_check_validity.delay().get() == 0
+    PolicyVersion.objects.filter(kind="review_targets", effective_from=today).update(
+        data={"approval_business_days": 5, "security_validity_reminder_days": 20}
+    )
+    assert remind_security_check_validity.delay().get() == 2
+    # the daily beat entry is installed by the reviews migration
+    assert PeriodicTask.objects.filter(task="reviews.tasks.remind_security_check_validity").exists()
