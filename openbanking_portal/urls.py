@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 
@@ -14,9 +15,9 @@ def admin_login(request):
     return redirect("/accounts/login/?" + urlencode({"next": request.GET.get("next", "/admin/")}))
 
 
-admin.site.site_header = "오픈뱅킹센터 이용기관 관리"
-admin.site.site_title = "오픈뱅킹센터"
-admin.site.index_title = "이용기관 심사·계약 관리"
+admin.site.site_header = _("오픈뱅킹센터 이용기관 관리")
+admin.site.site_title = _("오픈뱅킹센터")
+admin.site.index_title = _("이용기관 심사·계약 관리")
 
 
 def healthz(request):
