@@ -22,6 +22,7 @@ from .models import ApiToken, WebhookDelivery, WebhookEndpoint
 from .review_serializers import (
     FunctionalTestRequestSerializer,
     RoundSerializer,
+    SecurityCheckApplicationSerializer,
     SecurityCheckSerializer,
 )
 from .scoping import applications_for, institutions_for
@@ -256,10 +257,27 @@ class ApplicationViewSet(
         rounds = application.functional_test_rounds.prefetch_related("items").order_by("number")
         return Response(RoundSerializer(rounds, many=True).data)
 
-    @extend_schema(responses=SecurityCheckSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="security-checks")
+    @extend_schema(
+        request={"multipart/form-data": SecurityCheckApplicationSerializer},
+        responses=SecurityCheckSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="security-checks",
+        parser_classes=[MultiPartParser, FormParser],
+    )
     def security_checks(self, request, pk=None):
+        """The two security checks (DOMAIN §7); POST applies for one with its deliverables."""
         application = self.get_object()
+        if request.method == "POST":
+            from reviews import security_check
+
+            data = SecurityCheckApplicationSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            security_check.apply_for_check(
+                application=application, by=request.user, **data.validated_data
+            )
         checks = (
             application.security_checks.select_related("agency")
             .prefetch_related("findings")

@@ -3,7 +3,8 @@
 from rest_framework import serializers
 
 from reviews.api_catalogue import API_BY_CODE
-from reviews.models import ChecklistItem, Finding, FunctionalTestRound, SecurityCheck
+from reviews.models import Agency, ChecklistItem, Finding, FunctionalTestRound, SecurityCheck
+from reviews.models.security_check import CheckKind
 
 
 class ChecklistItemSerializer(serializers.ModelSerializer):
@@ -56,3 +57,13 @@ class SecurityCheckSerializer(serializers.ModelSerializer):
             "accepted_at",
             "findings",
         ]
+
+
+class SecurityCheckApplicationSerializer(serializers.Serializer):
+    """보안점검 신청: the agency, the dates agreed with it, and the deliverables (multipart)."""
+
+    kind = serializers.ChoiceField(choices=CheckKind.choices)
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True))
+    agreed_start = serializers.DateField()
+    agreed_end = serializers.DateField()
+    deliverables = serializers.ListField(child=serializers.FileField(), allow_empty=False)

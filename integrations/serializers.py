@@ -16,7 +16,9 @@ class InstitutionSerializer(serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
     # Accept the usual hyphenated forms (123-45-67890, 110111-1234567); stored as digits.
     business_registration_number = serializers.CharField(max_length=12)
-    corporate_registration_number = serializers.CharField(max_length=14, required=False, allow_blank=True)
+    corporate_registration_number = serializers.CharField(
+        max_length=14, required=False, allow_blank=True
+    )
 
     class Meta:
         model = Institution

@@ -67,3 +67,50 @@ def test_security_checks_are_listed_for_the_owner_only(api, approved):
     stranger.force_authenticate(MembershipFactory().user)
     assert stranger.get(f"/api/v1/applications/{approved.pk}/security-checks/").status_code == 404
     assert stranger.get(f"/api/v1/applications/{approved.pk}/functional-test/").status_code == 404
+
+
+def test_apply_for_a_security_check_through_the_api(api, member, settings, tmp_path):
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.models import Agency, SecurityCheck
+
+    settings.MEDIA_ROOT = tmp_path
+    application = ApplicationFactory(
+        institution=MembershipFactory(user=member.user).institution,
+        created_by=member.user,
+        state=State.SECURITY_CHECK,
+    )
+    agency = Agency.objects.create(
+        name="보안점검원", contact_name="김", email="a@agency.kr", phone="02"
+    )
+    url = f"/api/v1/applications/{application.pk}/security-checks/"
+    start = datetime.date(2026, 12, 1)
+    response = api.post(
+        url,
+        {
+            "kind": "vulnerability",
+            "agency": agency.pk,
+            "agreed_start": start.isoformat(),
+            "agreed_end": (start + datetime.timedelta(days=30)).isoformat(),
+            "deliverables": [SimpleUploadedFile("design.pdf", b"%PDF-1.4 x")],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 200, response.json()
+    assert [(c["kind"], c["agency"]) for c in response.json()] == [("vulnerability", "보안점검원")]
+    assert SecurityCheck.objects.get(application=application).documents.count() == 1
+    again = api.post(
+        url,
+        {
+            "kind": "vulnerability",
+            "agency": agency.pk,
+            "agreed_start": "2026-12-01",
+            "agreed_end": "2026-11-01",
+            "deliverables": [SimpleUploadedFile("d.pdf", b"%PDF")],
+        },
+        format="multipart",
+    )
+    assert again.status_code == 400
+    assert again.json()["fields"]
