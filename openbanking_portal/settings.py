@@ -208,6 +208,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"SecurityCheckKindEnum": "reviews.models.security_check.CheckKind"},
 }
 
 # Content-Security-Policy (django-csp): scripts only from our own origin.
