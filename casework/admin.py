@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from operations.admin_views import decision_page
+from operations.admin_views import DecisionButtonsMixin, decision_page
 
 from . import monitoring
 from .clocks import open_cases
@@ -101,7 +101,7 @@ class EscalationAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonitoringWarning)
-class MonitoringWarningAdmin(admin.ModelAdmin):
+class MonitoringWarningAdmin(DecisionButtonsMixin, admin.ModelAdmin):
     list_display = ("day", "institution", "rule_code", "proposed_action", "status", "decided_at")
     list_filter = ("status", "proposed_action", "rule_code")
     search_fields = ("institution__name",)
@@ -115,28 +115,14 @@ class MonitoringWarningAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/decide/<slug:decision>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="casework_monitoringwarning_decide",
-            ),
-            *super().get_urls(),
-        ]
+    decide_url_name = "casework_monitoringwarning_decide"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        buttons = []
-        if obj is not None and obj.status == MonitoringWarning.Status.OPEN:
-            for decision, label in (
-                ("confirm", _("확정: %s") % obj.get_proposed_action_display()),
-                ("dismiss", _("기각")),
-            ):
-                url = reverse("admin:casework_monitoringwarning_decide", args=[obj.pk, decision])
-                buttons.append({"url": url, "label": label, "name": decision})
-        extra_context = {**(extra_context or {}), "decisions": buttons}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def decision_buttons_for(self, obj):
+        return (
+            _("확정: %s") % obj.get_proposed_action_display()
+            if obj.status == MonitoringWarning.Status.OPEN
+            else None
+        )
 
     def decide_view(self, request, object_id, decision):
         warning = get_object_or_404(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from applications.models import Step
 
 from . import payments, sanctions, selectors, submerchants, usage
-from .admin_views import decision_page, file_import_page
+from .admin_views import DecisionButtonsMixin, decision_page, file_import_page
 from .models import (
     BillingRun,
     DailyUsage,
@@ -310,7 +310,7 @@ class SanctionCaseForm(forms.ModelForm):
 
 
 @admin.register(SanctionCase)
-class SanctionCaseAdmin(admin.ModelAdmin):
+class SanctionCaseAdmin(DecisionButtonsMixin, admin.ModelAdmin):
     form = SanctionCaseForm
     list_display = (
         "application",
@@ -353,28 +353,14 @@ class SanctionCaseAdmin(admin.ModelAdmin):
         )
         obj.pk = case.pk
 
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/decide/<slug:decision>/",
-                self.admin_site.admin_view(self.decide_view),
-                name="operations_sanctioncase_decide",
-            ),
-            *super().get_urls(),
-        ]
+    decide_url_name = "operations_sanctioncase_decide"
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        buttons = []
-        if obj is not None and obj.status == SanctionCase.Status.PROPOSED:
-            for decision, label in (
-                ("confirm", _("확정: %s") % obj.get_action_display()),
-                ("dismiss", _("기각")),
-            ):
-                url = reverse("admin:operations_sanctioncase_decide", args=[obj.pk, decision])
-                buttons.append({"url": url, "label": label, "name": decision})
-        extra_context = {**(extra_context or {}), "decisions": buttons}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def decision_buttons_for(self, obj):
+        return (
+            _("확정: %s") % obj.get_action_display()
+            if obj.status == SanctionCase.Status.PROPOSED
+            else None
+        )
 
     def decide_view(self, request, object_id, decision):
         case = get_object_or_404(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -87,3 +87,37 @@ def decision_page(model_admin, request, obj, *, title, run: Callable, change_url
         "change_url": change_url,
     }
     return TemplateResponse(request, "admin/operations/decision.html", context)
+
+
+class DecisionButtonsMixin:
+    """Confirm / dismiss buttons on the change page of a case that waits for a staff decision.
+
+    The admin sets `decide_url_name` and implements `decision_buttons_for(obj)` (the confirm label, or None
+    when the object is no longer open) and `decide_view(request, object_id, decision)`.
+    """
+
+    decide_url_name: str
+
+    def decision_buttons_for(self, obj) -> str | None:
+        raise NotImplementedError
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/decide/<slug:decision>/",
+                self.admin_site.admin_view(self.decide_view),
+                name=self.decide_url_name,
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        confirm_label = self.decision_buttons_for(obj) if obj is not None else None
+        buttons = []
+        if confirm_label is not None:
+            for decision, label in (("confirm", confirm_label), ("dismiss", _("기각"))):
+                url = reverse(f"admin:{self.decide_url_name}", args=[obj.pk, decision])
+                buttons.append({"url": url, "label": label, "name": decision})
+        extra_context = {**(extra_context or {}), "decisions": buttons}
+        return super().change_view(request, object_id, form_url, extra_context)
