@@ -22,3 +22,20 @@ class User(AbstractUser):
         if not self.username:
             self.username = self.email
         super().save(*args, **kwargs)
+
+
+class StaffDecision(models.Model):
+    """Who on the centre's staff decided a request, and when (the note or reason is the model's own)."""
+
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("처리자"),
+    )
+    decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -1,8 +1,9 @@
 """SLA escalations and monitoring warnings (issue 10 items 1 and 5)."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import StaffDecision
 
 
 class SlaStep(models.TextChoices):
@@ -61,7 +62,7 @@ class ProposedAction(models.TextChoices):
     SUSPENSION_PROPOSAL = "suspension_proposal", _("이용중지 제안")
 
 
-class MonitoringWarning(models.Model):
+class MonitoringWarning(StaffDecision):
     """A monitoring rule fired for a live institution on a day; staff confirm or dismiss it."""
 
     class Status(models.TextChoices):
@@ -91,15 +92,6 @@ class MonitoringWarning(models.Model):
         _("상태"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True
     )
     created_at = models.DateTimeField(_("발생 시각"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("처리자"),
-    )
-    decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
     decision_reason = models.TextField(_("처리 사유"), blank=True)
     notice_sent_at = models.DateTimeField(_("기관 안내 발송 시각"), null=True, blank=True)
     sanction_case = models.ForeignKey(

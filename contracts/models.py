@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StaffDecision
+
 
 class Bank(models.Model):
     """A participating bank (참가은행, DOMAIN §5.1) — data, so new members join without code."""
@@ -261,7 +263,7 @@ class ContractDocument(models.Model):
         return bool(self.file and self.sha256)
 
 
-class ContractChangeRequest(models.Model):
+class ContractChangeRequest(StaffDecision):
     """DOMAIN §5 — a contract change (계약변경) of the contract accounts after signing."""
 
     class Status(models.TextChoices):
@@ -286,15 +288,6 @@ class ContractChangeRequest(models.Model):
         verbose_name=_("요청자"),
     )
     requested_at = models.DateTimeField(_("요청 시각"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("처리자"),
-    )
-    decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
     decision_note = models.TextField(_("처리 의견"), blank=True)
     effective_on = models.DateField(_("효력 발생일"), null=True, blank=True)
     applied_at = models.DateTimeField(_("적용 시각"), null=True, blank=True)

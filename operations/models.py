@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import StaffDecision
+
 
 class UsageApi(models.TextChoices):
     """DOMAIN §10 — the APIs whose daily usage is counted; the transfer APIs are billed (§5.2)."""
@@ -248,7 +250,7 @@ class SubMerchantQuerySet(models.QuerySet):
         return self.filter(institution__memberships__user=user)
 
 
-class SubMerchant(models.Model):
+class SubMerchant(StaffDecision):
     """A sub-merchant (하위사업자, DOMAIN §8): submitted with its self-check, approved by the centre."""
 
     class Status(models.TextChoices):
@@ -280,15 +282,6 @@ class SubMerchant(models.Model):
         verbose_name=_("제출자"),
     )
     submitted_at = models.DateTimeField(_("제출 시각"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("처리자"),
-    )
-    decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
     decision_note = models.TextField(_("처리 의견"), blank=True)
 
     objects = SubMerchantQuerySet.as_manager()
@@ -322,7 +315,7 @@ class SanctionTrigger(models.TextChoices):
     BANK_REQUEST_OR_BREACH = "bank_request_or_breach", _("참가은행의 해지 요청 또는 이용약관 위반")
 
 
-class SanctionCase(models.Model):
+class SanctionCase(StaffDecision):
     """One §9 case: trigger and evidence; staff confirmation runs the lifecycle transition."""
 
     class Action(models.TextChoices):
@@ -362,15 +355,6 @@ class SanctionCase(models.Model):
         verbose_name=_("등록자"),
     )
     opened_at = models.DateTimeField(_("등록 시각"), auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("처리자"),
-    )
-    decided_at = models.DateTimeField(_("처리 시각"), null=True, blank=True)
     decision_reason = models.TextField(_("처리 사유"), blank=True)
 
     class Meta:
