@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -5,11 +6,25 @@ import pytest
 CHROMIUM = next(
     (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if Path(p).exists()), None
 )
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _fontconfig(directory: Path) -> Path:
+    """The system fonts plus the bundled NanumGothic, so Korean is legible in the screenshots even
+    where no CJK font is installed."""
+    conf = directory / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+        '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+        f"<dir>{ROOT / 'static' / 'fonts'}</dir><cachedir>{directory / 'cache'}</cachedir>"
+        "</fontconfig>"
+    )
+    return conf
 
 
 @pytest.fixture
-def page(request, monkeypatch):
+def browser(monkeypatch, tmp_path_factory):
     if CHROMIUM is None:
         pytest.fail(
             "Chromium is not installed: run `make sysdeps` (Debian packages chromium, chromium-driver)"
@@ -30,15 +45,46 @@ def page(request, monkeypatch):
                 "--disable-sync",
                 "--no-first-run",
             ],
+            env={
+                **os.environ,
+                "FONTCONFIG_FILE": str(_fontconfig(tmp_path_factory.mktemp("fonts"))),
+            },
         )
-        context = browser.new_context(locale="ko-KR")
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(request, browser):
+    """`new_page(name)`: a page in its own browser context (own cookies: one user each), from the
+    same browser. On failure every page is kept as `test-artifacts/<test>[-<name>].png`."""
+    pages = []
+
+    def make(name: str = ""):
+        context = browser.new_context(locale="ko-KR", accept_downloads=True)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        yield page
-        if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        browser.close()
+        pages.append((name, page))
+        return page
+
+    yield make
+    if getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for name, page in pages:
+            shot = ARTIFACTS / f"{request.node.name}{'-' + name if name else ''}.png"
+            try:
+                page.screenshot(path=str(shot), full_page=True)
+            except Exception as exc:  # a crashed page must not hide the test's own failure
+                print(f"no screenshot of {name or 'page'}: {exc}")
+            else:
+                print(f"screenshot kept: {shot}")
+    for _, page in pages:
+        page.context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
