@@ -44,15 +44,16 @@ def test_applicant_pages_have_a_fixed_query_count(
 
 
 ADMIN_PAGES = {
+    # filtered changelists count the filtered rows only (show_full_result_count off)
     "changelist": (
         lambda app: reverse("admin:applications_application_changelist") + "?step=approval",
-        8,
+        7,
     ),
     "changelist_size": (
         lambda app: (
             reverse("admin:applications_application_changelist") + "?size_class=small_medium"
         ),
-        9,
+        8,
     ),
     "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 11),
     "audit_changelist": (lambda app: reverse("admin:applications_auditentry_changelist"), 11),
@@ -102,3 +103,27 @@ def test_api_application_detail_with_timeline_has_a_fixed_query_count(
     client.force_authenticate(member.user)
     with django_assert_num_queries(2):
         assert client.get(f"/api/v1/applications/{application.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_api_token_requests_write_last_used_once_a_minute(
+    size, member, application, django_assert_num_queries
+):
+    """A token's last use is stored on its first call, not again on every read within the minute."""
+    from integrations.models import ApiToken
+    from integrations.tokens import issue_token
+
+    for _ in range(size):
+        log_action(action="application.edited", actor=member.user, application=application)
+    token, key = issue_token(institution=member.institution, by=member.user, name="budget")
+    client = APIClient()
+    url = f"/api/v1/applications/{application.pk}/"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    # token + membership check + last-use write + application + timeline
+    with django_assert_num_queries(5):
+        assert client.get(url, **headers).status_code == 200
+    first_use = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first_use is not None
+    with django_assert_num_queries(4):
+        assert client.get(url, **headers).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first_use
