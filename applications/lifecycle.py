@@ -44,7 +44,16 @@ def available_for(application: Application, user, actor: str) -> list[Transition
 
 
 def unmet_conditions(application: Application, t: Transition) -> list[str]:
-    return [str(getattr(c, "message", c.__name__)) for c in t.conditions if not c(application)]
+    """The messages of the conditions that fail; a condition with `explain` adds its details."""
+    unmet = []
+    for c in t.conditions:
+        if c(application):
+            continue
+        unmet.append(str(getattr(c, "message", c.__name__)))
+        explain = getattr(c, "explain", None)
+        if explain is not None:
+            unmet.extend(str(why) for why in explain(application))
+    return unmet
 
 
 def apply_transition(

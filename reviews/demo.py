@@ -75,5 +75,11 @@ def _accept_both_checks(application: Application, *, applicant, staff) -> None:
             deliverables=[ContentFile(b"demo deliverable", name="deliverable.txt")],
         )
         security_check.start_check(check=check, by=staff)
-        security_check.submit_result(check=check, by=staff, summary="미흡 사항 없음")
+        # The agency's validity date (issue 10 item 2): a year, so the demo launch stays valid.
+        security_check.submit_result(
+            check=check,
+            by=staff,
+            summary="미흡 사항 없음",
+            valid_until=today + datetime.timedelta(days=365),
+        )
         security_check.accept_check(check=check, by=staff)

@@ -86,7 +86,7 @@ def checks_visible_to(user):
 
     if not user.is_authenticated:
         return SecurityCheck.objects.none()
-    if user.is_staff:
+    if user.is_staff and user.has_perm("reviews.view_securitycheck"):
         return SecurityCheck.objects.all()
     ids = SecurityCheck.objects.filter(
         Q(application__institution__memberships__user=user) | Q(agency__memberships__user=user)
@@ -99,53 +99,53 @@ def checklist_items_visible_to(user):
 
     if not user.is_authenticated:
         return ChecklistItem.objects.none()
-    if user.is_staff:
+    if user.is_staff and user.has_perm("reviews.view_checklistitem"):
         return ChecklistItem.objects.all()
     return ChecklistItem.objects.filter(round__application__institution__memberships__user=user)
 
 
+def required_check_kinds(application) -> list[str]:
+    """DOMAIN §7 — every applicant goes through both checks before launch: the institution
+    security check (its operating environment) and the fintech-service vulnerability check."""
+    return list(CheckKind.values)
+
+
+def security_check_blockers(application, on=None) -> list[str]:
+    """DOMAIN §2 ③/⑤, §7 and issue 10 item 2 — why the security checks do not back a launch on
+    `on` (empty when they do): one reason per required check that is missing, not accepted by the
+    centre, waiting for a re-check, or past its validity date. A null `valid_until` (no date set by
+    the agency) does not expire. One query."""
+    import datetime
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    on = on or timezone.localdate()
+    if isinstance(on, datetime.datetime):
+        on = on.date()
+    checks = {c.kind: c for c in SecurityCheck.objects.filter(application=application)}
+    reasons = []
+    for kind in required_check_kinds(application):
+        label = CheckKind(kind).label
+        check = checks.get(kind)
+        if check is None:
+            reasons.append(_("%(kind)s 결과가 없습니다.") % {"kind": label})
+        elif check.recheck_required_at is not None:
+            reasons.append(_("%(kind)s 재점검이 필요합니다(서비스·앱 변경).") % {"kind": label})
+        elif check.status != CheckStatus.ACCEPTED:
+            reasons.append(
+                _("%(kind)s 결과를 센터가 검토 완료하지 않았습니다(현재: %(status)s).")
+                % {"kind": label, "status": check.get_status_display()}
+            )
+        elif check.valid_until is not None and check.valid_until < on:
+            reasons.append(
+                _("%(kind)s 결과의 유효기간이 %(date)s에 만료되었습니다.")
+                % {"kind": label, "date": date_format(check.valid_until, "Y-m-d")}
+            )
+    return reasons
+
+
 def security_checks_valid(application, on=None) -> bool:
-    """Both checks accepted, no re-check pending, and no recorded validity date before `on`
-    (a null `valid_until` — checks accepted before validity dates existed — does not expire)."""
-    import datetime
-
-    from django.utils import timezone
-
-    on = on or timezone.localdate()
-    if isinstance(on, datetime.datetime):
-        on = on.date()
-    checks = list(
-        SecurityCheck.objects.filter(application=application).values(
-            "kind", "status", "valid_until", "recheck_required_at"
-        )
-    )
-    ok = {
-        c["kind"]
-        for c in checks
-        if c["status"] == CheckStatus.ACCEPTED
-        and c["recheck_required_at"] is None
-        and (c["valid_until"] is None or c["valid_until"] >= on)
-    }
-    return ok == set(CheckKind.values)
-
-
-def invalid_security_checks(application, on=None) -> list[SecurityCheck]:
-    """The recorded checks that no longer back a launch: not accepted (e.g. reopened by a contract
-    change touching the services), re-check pending, or past their validity date. Applications
-    that reached the contract step passed `both_checks_accepted`, so a missing row is not
-    re-judged here (it was enforced by `pass_security_check`)."""
-    import datetime
-
-    from django.db.models import Q
-    from django.utils import timezone
-
-    on = on or timezone.localdate()
-    if isinstance(on, datetime.datetime):
-        on = on.date()
-    return list(
-        SecurityCheck.objects.filter(application=application).filter(
-            ~Q(status=CheckStatus.ACCEPTED)
-            | Q(recheck_required_at__isnull=False)
-            | Q(valid_until__lt=on)
-        )
-    )
+    """Every required check accepted, no re-check pending, none past its validity date."""
+    return not security_check_blockers(application, on)

@@ -31,6 +31,33 @@ class AgencyMembershipFactory(factory.django.DjangoModelFactory):
     agency = factory.SubFactory(AgencyFactory)
 
 
+def accepted_security_checks(application, *, valid_until=None, kinds=None):
+    """Test setup only (like ApplicationFactory's `state`): place accepted check results on an
+    application that was put in the contract step without walking steps 2-3."""
+    from django.utils import timezone
+
+    from reviews.models import CheckKind, CheckStatus, SecurityCheck
+
+    today = timezone.localdate()
+    agency = AgencyFactory()
+    checks = []
+    for kind in kinds or CheckKind.values:
+        check = SecurityCheck.objects.create(
+            application=application,
+            kind=kind,
+            agency=agency,
+            agreed_start=today - datetime.timedelta(days=60),
+            agreed_end=today - datetime.timedelta(days=30),
+            result_summary="양호",
+            valid_until=valid_until,
+        )
+        SecurityCheck.objects.filter(pk=check.pk).update(
+            status=CheckStatus.ACCEPTED, accepted_at=timezone.now()
+        )
+        checks.append(check)
+    return checks
+
+
 def agency_client(agency: Agency) -> Client:
     client = Client()
     client.force_login(AgencyMembershipFactory(agency=agency).user)

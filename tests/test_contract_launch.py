@@ -17,9 +17,12 @@ from openbanking_portal.errors import PortalError
 from .contract_support import *  # noqa: F403  (fixtures)
 from .contract_support import admin_form_data
 from .factories import ApplicationFactory
+from .reviews_support import accepted_security_checks
 
 
 def schedule(app, staff, on):
+    if not app.security_checks.exists():
+        accepted_security_checks(app)  # launch needs valid check results (tested elsewhere)
     launch.set_launch_date(application=app, by=staff, launch_date=on)
     return apply_transition(application=app, name="schedule_launch", by=staff, reason="실시일 합의")
 

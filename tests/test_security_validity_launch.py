@@ -55,8 +55,65 @@ def test_expired_security_check_blocks_launch_in_the_admin(staff_client, contrac
 
     response = admin_transition(staff_client, contract_ready, "schedule_launch")
 
-    assert "유효기간이 지났거나 재점검이 필요합니다" in text_of(response)
+    page = text_of(response)
+    assert "유효한 보안점검 결과(센터 검토 완료, 유효기간 이내)가 있어야 합니다" in page
+    expired_on = (today - datetime.timedelta(days=1)).isoformat()
+    assert f"이용기관 보안점검 결과의 유효기간이 {expired_on}에 만료되었습니다" in page
+    assert "핀테크 서비스 취약점 점검" not in page.split("유효기간 이내)가 있어야 합니다")[1][:80]
     assert Application.objects.get(pk=contract_ready.pk).state == State.CONTRACT
+
+
+def test_missing_security_check_blocks_launch_with_the_reason_shown_to_staff(
+    staff, staff_client, django_capture_on_commit_callbacks
+):
+    """An application placed in the contract step (e.g. filed offline) with only the institution
+    check on record: the missing vulnerability check blocks scheduling, and the admin page says so
+    before staff click."""
+    from .factories import ApplicationFactory
+    from .reviews_support import accepted_security_checks
+
+    app = ApplicationFactory(state=State.CONTRACT)
+    accepted_security_checks(app, kinds=[CheckKind.INSTITUTION])
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare_signed_contract(application=app, staff=staff)
+    launch.set_launch_date(application=app, by=staff, launch_date=timezone.localdate())
+
+    change_page = text_of(
+        staff_client.get(reverse("admin:applications_application_change", args=[app.pk]))
+    )
+    assert "핀테크 서비스 취약점 점검 결과가 없습니다" in change_page
+
+    response = admin_transition(staff_client, app, "schedule_launch")
+    assert "핀테크 서비스 취약점 점검 결과가 없습니다" in text_of(response)
+    assert Application.objects.get(pk=app.pk).state == State.CONTRACT
+    assert not AuditEntry.objects.filter(application=app, action="launch.scheduled").exists()
+
+    # The missing result arrives (accepted, valid for a year): the launch goes ahead.
+    accepted_security_checks(
+        app,
+        kinds=[CheckKind.VULNERABILITY],
+        valid_until=timezone.localdate() + datetime.timedelta(days=365),
+    )
+    admin_transition(staff_client, app, "schedule_launch")
+    admin_transition(staff_client, app, "go_live", reason="")
+    assert Application.objects.get(pk=app.pk).state == State.LIVE
+
+
+def test_missing_check_refuses_the_beat_launch(staff, django_capture_on_commit_callbacks):
+    from contracts.tasks import launch_due_applications
+
+    from .factories import ApplicationFactory
+
+    app = ApplicationFactory(state=State.CONTRACT)
+    with django_capture_on_commit_callbacks(execute=True):
+        prepare_signed_contract(application=app, staff=staff)
+    # scheduled before the launch rule existed (test setup: no walk through the machine)
+    Application.objects.filter(pk=app.pk).update(
+        state=State.LAUNCH_SCHEDULED, launch_date=timezone.localdate()
+    )
+
+    assert launch_due_applications.delay().get() == {"live": [], "refused": [app.pk]}
+    assert Application.objects.get(pk=app.pk).state == State.LAUNCH_SCHEDULED
 
 
 def test_valid_or_unrecorded_validity_lets_launch_proceed(staff_client, contract_ready):

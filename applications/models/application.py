@@ -151,12 +151,22 @@ def security_checks_accepted(application: "Application") -> bool:
 
 
 def security_checks_still_valid(application: "Application") -> bool:
-    from reviews.selectors import invalid_security_checks
+    from reviews.selectors import security_checks_valid
 
-    return not invalid_security_checks(application)
+    return security_checks_valid(application)
 
 
-security_checks_still_valid.message = _("보안점검 결과의 유효기간이 지났거나 재점검이 필요합니다.")
+def _security_check_reasons(application: "Application") -> list[str]:
+    from reviews.selectors import security_check_blockers
+
+    return security_check_blockers(application)
+
+
+security_checks_still_valid.message = _(
+    "유효한 보안점검 결과(센터 검토 완료, 유효기간 이내)가 있어야 합니다."
+)
+# The lifecycle shows these per-check reasons (missing, re-check, expired) after the message.
+security_checks_still_valid.explain = _security_check_reasons
 
 
 is_complete.message = _("필수 항목이 비어 있습니다.")
@@ -189,10 +199,11 @@ def meta(label, actor, audit, reason_required=False):
 
 class ApplicationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Staff see all; applicants only their institutions' applications (STYLE §7)."""
+        """Staff with the view permission see all; applicants only their institutions' applications
+        (STYLE §7). Staff without the permission are treated like any other user."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if user.is_staff and user.has_perm("applications.view_application"):
             return self
         return self.filter(institution__memberships__user=user)
 
