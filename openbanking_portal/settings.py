@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "operations",
     "casework",
     "approvals",
+    "notifications",
     "oauth2_provider",
 ]
 
@@ -92,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notices",
             ],
         },
     },

@@ -158,11 +158,17 @@ class InvoiceAdmin(admin.ModelAdmin):
             raise PermissionDenied
         data = selectors.dashboard()
         steps = list(Step)
+        escalations = None
+        if request.user.has_perm("casework.view_escalation"):
+            from casework.selectors import open_escalations
+
+            escalations = open_escalations()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("운영 현황"),
             "d": data,
+            "escalations": escalations,
             "steps": steps,
             "rows": [
                 {"row": row, "cells": [row.by_step[s.value] for s in steps]}
