@@ -97,3 +97,6 @@ STAFF_PERMISSIONS += [
     "approvals.change_approvalchain",
     "approvals.view_approvalrecord",
 ]
+
+# What was sent (issue 10 item 4): the read-only notice log.
+STAFF_PERMISSIONS += ["notifications.view_notice"]

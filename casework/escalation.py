@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,39 +54,51 @@ def escalate_breaches(*, now: datetime.datetime | None = None, calendar=None) ->
     return created
 
 
-def team_lead_emails(step: str) -> list[str]:
-    users = (
+def team_leads(step: str) -> list:
+    return list(
         get_user_model()
         .objects.filter(groups__name=TEAM_LEAD_GROUPS[step], is_active=True)
         .exclude(email="")
+        .distinct()
+        .order_by("email")
     )
-    return sorted(set(users.values_list("email", flat=True)))
 
 
 def notify_team_lead(*, escalation_id: int) -> int:
-    """E-mail the team lead once (compare-and-swap on notified_at; the broker may deliver twice)."""
+    """Notify the team lead once, in the portal and by e-mail, with a link to the case's admin page
+    (compare-and-swap on notified_at; the broker may deliver twice)."""
+    from notifications.models import Category
+    from notifications.services import notify
+
     escalation = Escalation.objects.select_related("application__institution").get(pk=escalation_id)
     if escalation.notified_at is not None:
         return 0
-    recipients = team_lead_emails(escalation.step)
+    recipients = team_leads(escalation.step)
     claimed = Escalation.objects.filter(pk=escalation_id, notified_at=None).update(
         notified_at=timezone.now()
     )
     if not claimed or not recipients:
         return 0
     application = escalation.application
-    subject = _("[SLA 초과] %(institution)s — %(step)s") % {
-        "institution": application.institution.name,
-        "step": escalation.get_step_display(),
-    }
-    body = _(
-        "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 목표 %(target)s영업일을 넘겨 "
-        "%(elapsed)s영업일째입니다. 관리자 화면의 SLA 현황에서 확인하세요."
-    ) % {
+    values = {
         "institution": application.institution.name,
         "pk": application.pk,
         "step": escalation.get_step_display(),
         "target": escalation.target_days,
         "elapsed": escalation.elapsed_days,
     }
-    return send_mail(subject, body, None, recipients)
+    return notify(
+        recipients,
+        category=Category.SLA,
+        subject=lambda: _("[SLA 초과] %(institution)s — %(step)s") % values,
+        body=lambda: (
+            _(
+                "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 목표 %(target)s영업일을 넘겨 "
+                "%(elapsed)s영업일째입니다. 관리자 화면의 SLA 현황에서 확인하세요."
+            )
+            % values
+        ),
+        link=reverse("admin:applications_application_change", args=[application.pk]),
+        application=application,
+        key=f"escalation:{escalation.pk}",
+    )

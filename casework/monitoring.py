@@ -192,30 +192,41 @@ def dismiss_warning(*, warning: MonitoringWarning, by, reason: str) -> Monitorin
 
 
 def send_warning_notice(*, warning_id: int) -> int:
-    """E-mail the institution the confirmed notice, once (compare-and-swap on notice_sent_at)."""
-    from django.core.mail import send_mail
-    from django.utils import translation
+    """Notify the institution of the confirmed notice, once (compare-and-swap on notice_sent_at);
+    a formal notice, so it is e-mailed whatever the members' preferences."""
+    from django.urls import reverse
 
-    from applications.notifications import recipients_by_language
+    from notifications.models import Category
+    from notifications.services import institution_recipients, notify
 
-    warning = MonitoringWarning.objects.select_related("institution").get(pk=warning_id)
+    warning = MonitoringWarning.objects.select_related("institution", "application").get(
+        pk=warning_id
+    )
     claimed = MonitoringWarning.objects.filter(pk=warning_id, notice_sent_at=None).update(
         notice_sent_at=timezone.now()
     )
     if not claimed:
         return 0
-    sent = 0
-    for language, emails in recipients_by_language(warning.institution).items():
-        with translation.override(language):
-            subject = _("[오픈뱅킹] 이용 관련 주의 안내 (%(day)s)") % {"day": warning.day}
-            body = _(
+    values = {
+        "institution": warning.institution.name,
+        "day": warning.day,
+        "label": warning.data.get("label") or warning.rule_code,
+        "reason": warning.decision_reason,
+    }
+    return notify(
+        institution_recipients(warning.institution),
+        category=Category.MONITORING,
+        subject=lambda: _("[오픈뱅킹] 이용 관련 주의 안내 (%(day)s)") % values,
+        body=lambda: (
+            _(
                 "%(institution)s 귀중\n\n%(day)s 기준 모니터링 결과 다음 사항이 확인되어 "
                 "안내드립니다: %(label)s.\n%(reason)s\n\n오픈뱅킹 공동업무 센터"
-            ) % {
-                "institution": warning.institution.name,
-                "day": warning.day,
-                "label": warning.data.get("label") or warning.rule_code,
-                "reason": warning.decision_reason,
-            }
-        sent += send_mail(subject, body, None, sorted(emails))
-    return sent
+            )
+            % values
+        ),
+        link=reverse("application_detail", args=[warning.application_id]),
+        application=warning.application,
+        institution=warning.institution,
+        key=f"monitoring_warning:{warning.pk}",
+        mandatory_email=True,
+    )

@@ -37,5 +37,6 @@ urlpatterns = [
     path("contracting/", include("contracts.portal_urls")),
     path("testbed/", include("testbed.urls")),
     path("operations/", include("operations.urls")),
+    path("notices/", include("notifications.urls")),
     path("", include("applications.urls")),
 ]

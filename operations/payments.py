@@ -9,17 +9,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.audit import log_action
 from applications.models import Application
 from applications.models.application import State
-from applications.notifications import recipients_by_language
 from openbanking_portal.errors import NotAllowed, PortalError
 
 from .models import Invoice, Payment, SanctionCase, SanctionTrigger
@@ -164,33 +161,50 @@ def _notify_staff(case_id: int) -> None:
     notify_staff_of_sanction_case.delay(case_id)
 
 
-def staff_recipients() -> list[str]:
+def staff_recipients() -> list:
+    """Active staff who may decide a suspension (superusers included)."""
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
     User = get_user_model()
-    return sorted(
+    return list(
         User.objects.filter(is_active=True, is_staff=True)
         .filter(
             Q(is_superuser=True)
             | Q(groups__permissions__codename="suspend_application")
             | Q(user_permissions__codename="suspend_application")
         )
-        .values_list("email", flat=True)
+        .exclude(email="")
         .distinct()
+        .order_by("email")
     )
 
 
 def send_staff_notice(*, case_id: int) -> int:
+    """Staff who decide suspensions get the proposal in the portal and by e-mail, linked to the
+    case's admin page. Safe to run twice (the case is the notice's key)."""
+    from django.urls import reverse
+
+    from notifications.models import Category
+    from notifications.services import notify
+
     case = SanctionCase.objects.select_related("application__institution").get(pk=case_id)
     to = staff_recipients()
     if not to:
         return 0
-    subject = _("[오픈뱅킹센터] 이용중지 검토 요청: %(name)s") % {
-        "name": case.application.institution.name
-    }
-    body = render_to_string("operations/emails/sanction_proposed.txt", {"case": case})
-    return send_mail(subject, body, None, to)
+    return notify(
+        to,
+        category=Category.SANCTION,
+        subject=lambda: (
+            _("[오픈뱅킹센터] 이용중지 검토 요청: %(name)s")
+            % {"name": case.application.institution.name}
+        ),
+        template="operations/emails/sanction_proposed.txt",
+        context={"case": case},
+        link=reverse("admin:operations_sanctioncase_change", args=[case.pk]),
+        application=case.application,
+        key=f"sanction_case:{case.pk}",
+    )
 
 
 # --- reminders --------------------------------------------------------------------------------
@@ -224,17 +238,34 @@ def send_payment_reminders(*, today: datetime.date | None = None) -> int:
 
 
 def _send_reminder(invoice_id: int, when: str) -> int:
+    """Billing notices are e-mailed whatever the preference (the overdue one warns of suspension,
+    DOMAIN §9); both link to the portal's invoice page."""
+    from django.urls import reverse
+
+    from notifications.models import Category
+    from notifications.services import institution_recipients, notify
+
     invoice = Invoice.objects.select_related("institution").get(pk=invoice_id)
     context = {"invoice": invoice, "when": when, "site": settings.SITE_URL}
-    subject = (
-        _("[오픈뱅킹센터] 수수료 납부 기한 안내 (%(number)s)")
-        if when == "before"
-        else _("[오픈뱅킹센터] 수수료 미납 안내 (%(number)s)")
-    ) % {"number": invoice.number}
-    body = render_to_string("operations/emails/payment_reminder.txt", context)
-    sent = 0
-    for emails in recipients_by_language(invoice.institution).values():
-        sent += send_mail(subject, body, None, sorted(emails))
+
+    def subject() -> str:
+        text = (
+            _("[오픈뱅킹센터] 수수료 납부 기한 안내 (%(number)s)")
+            if when == "before"
+            else _("[오픈뱅킹센터] 수수료 미납 안내 (%(number)s)")
+        )
+        return text % {"number": invoice.number}
+
+    sent = notify(
+        institution_recipients(invoice.institution),
+        category=Category.BILLING,
+        subject=subject,
+        template="operations/emails/payment_reminder.txt",
+        context=context,
+        link=reverse("operations:invoices"),
+        institution=invoice.institution,
+        key=f"invoice_reminder_{when}:{invoice.pk}",
+    )
     log_action(
         action=f"invoice.reminder_{when}",
         institution=invoice.institution,

@@ -1,16 +1,11 @@
 """E-mail to the applicant about what happens inside steps 2-3 (the state changes themselves are
 e-mailed by `applications.lifecycle`)."""
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import AuditEntry
-from applications.notifications import recipients_by_language
 
 # action code → (subject, body template, page of the applicant site)
 EVENTS = {
@@ -40,19 +35,23 @@ def queue_review_email(entry: AuditEntry) -> None:
 
 
 def notify_review_event(*, entry_id: int) -> int:
-    """Send one e-mail per language for the audit entry; returns the number of messages sent."""
+    """Notify the institution of the audit entry (portal + e-mail); returns e-mail messages sent.
+    Safe to run twice: the audit entry is the notice's key."""
+    from notifications.models import Category
+    from notifications.services import institution_recipients, notify
+
     entry = AuditEntry.objects.select_related("application__institution").get(pk=entry_id)
     if entry.action not in EVENTS or entry.application is None:
         return 0
     subject, template, page = EVENTS[entry.action]
     application = entry.application
-    link = settings.SITE_URL + reverse(page, args=[application.pk])
-    sent = 0
-    for language, emails in recipients_by_language(application.institution).items():
-        with translation.override(language):
-            body = render_to_string(
-                template,
-                {"entry": entry, "data": entry.data, "application": application, "link": link},
-            )
-            sent += send_mail(str(subject), body, None, sorted(emails))
-    return sent
+    return notify(
+        institution_recipients(application.institution),
+        category=Category.REVIEW_REQUEST,
+        subject=subject,
+        template=template,
+        context={"entry": entry, "data": entry.data, "application": application},
+        link=reverse(page, args=[application.pk]),
+        application=application,
+        key=f"audit:{entry.pk}",
+    )

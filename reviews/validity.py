@@ -4,14 +4,13 @@ forced by contract changes that touch the services or the app."""
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.audit import log_action
-from applications.notifications import recipients_by_language
 
 from .models import CheckKind, CheckStatus, SecurityCheck
 
@@ -30,7 +29,7 @@ def reminder_days(on: datetime.date | None = None) -> int:
 
 
 def send_validity_reminders(*, today: datetime.date | None = None) -> list[int]:
-    """E-mail the institution and staff once per check (per recorded expiry date) when an
+    """Notify the institution and staff once per check (per recorded expiry date) when an
     accepted check's `valid_until` falls within the reminder window. Returns the reminded ids."""
     today = today or timezone.localdate()
     horizon = today + datetime.timedelta(days=reminder_days(today))
@@ -41,12 +40,11 @@ def send_validity_reminders(*, today: datetime.date | None = None) -> list[int]:
         .exclude(validity_reminded_for=F("valid_until"))
         .select_related("application__institution")
     )
-    staff_emails = sorted(
-        e
-        for e in get_user_model()
+    staff = list(
+        get_user_model()
         .objects.filter(is_staff=True, is_active=True)
         .exclude(email="")
-        .values_list("email", flat=True)
+        .order_by("email")
     )
     reminded = []
     for check in due:
@@ -58,14 +56,7 @@ def send_validity_reminders(*, today: datetime.date | None = None) -> list[int]:
             )
             if not updated:
                 continue
-            subject = _("[오픈뱅킹] 보안점검 결과 유효기간 만료 안내")
-            body = _("%(app)s의 %(kind)s 결과는 %(date)s에 만료됩니다. 재점검을 준비하세요.") % {
-                "app": check.application,
-                "kind": check.get_kind_display(),
-                "date": check.valid_until.isoformat(),
-            }
-            emails = set().union(*recipients_by_language(check.application.institution).values())
-            send_mail(str(subject), body, None, sorted(emails | set(staff_emails)))
+            _notify_expiry(check, staff)
             log_action(
                 action="security_check.validity_reminded",
                 actor=None,
@@ -74,6 +65,35 @@ def send_validity_reminders(*, today: datetime.date | None = None) -> list[int]:
             )
         reminded.append(check.pk)
     return reminded
+
+
+def _notify_expiry(check: SecurityCheck, staff: list) -> None:
+    """The institution gets its security-check page, staff the check's admin page."""
+    from notifications.models import Category
+    from notifications.services import institution_recipients, notify
+
+    application = check.application
+
+    def body() -> str:
+        return _("%(app)s의 %(kind)s 결과는 %(date)s에 만료됩니다. 재점검을 준비하세요.") % {
+            "app": application,
+            "kind": check.get_kind_display(),
+            "date": check.valid_until.isoformat(),
+        }
+
+    common = {
+        "category": Category.SECURITY_VALIDITY,
+        "subject": lambda: _("[오픈뱅킹] 보안점검 결과 유효기간 만료 안내"),
+        "body": body,
+        "application": application,
+        "key": f"security_validity:{check.pk}:{check.valid_until.isoformat()}",
+    }
+    notify(
+        institution_recipients(application.institution),
+        link=reverse("reviews:security_check", args=[application.pk]),
+        **common,
+    )
+    notify(staff, link=reverse("admin:reviews_securitycheck_change", args=[check.pk]), **common)
 
 
 def require_vulnerability_recheck(*, application, by, reason: str = "") -> SecurityCheck | None:

@@ -242,7 +242,7 @@ def test_contract_page_query_count_is_pinned(
     _with_account(applicant_client, contract_app)
     add(applicant_client, contract_app, "110-555-559999")
     # session, user, application, contract (+bank, guarantee), accounts, documents, changes
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):  # incl. the header's unread-notice count
         response = applicant_client.get(page(contract_app))
     assert response.status_code == 200
 

@@ -187,7 +187,7 @@ def test_sub_merchant_page_query_count_does_not_grow(
             for k in range(existing)
         ]
     )
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):  # incl. the header's unread-notice count
         response = applicant_client.get(sub_url(efinance))
     assert text_of(response).count("승인 대기") == existing
 

@@ -25,8 +25,9 @@ def grow(member, n):
 
 
 PAGES = {
-    "dashboard": (lambda app: reverse("dashboard"), 5),
-    "application_detail": (lambda app: reverse("application_detail", args=[app.pk]), 6),
+    # each portal page counts the header's unread notices once (notifications.context_processors)
+    "dashboard": (lambda app: reverse("dashboard"), 6),
+    "application_detail": (lambda app: reverse("application_detail", args=[app.pk]), 7),
 }
 
 

@@ -155,11 +155,14 @@ def test_reminder_task_mails_institution_and_staff_once(staff, contract_ready):
     assert remind_security_check_validity.delay().get() == 1
     assert remind_security_check_validity.delay().get() == 0
 
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert "유효기간" in message.subject
-    assert contract_ready.created_by.email in message.to
-    assert staff.email in message.to
+    # one message to the institution (its page), one to staff (the admin page of the check)
+    assert len(mail.outbox) == 2
+    institution_mail, staff_mail = mail.outbox
+    assert all("유효기간" in m.subject for m in mail.outbox)
+    assert contract_ready.created_by.email in institution_mail.to
+    assert f"/reviews/applications/{contract_ready.pk}/security-check/" in institution_mail.body
+    assert staff_mail.to == [staff.email]
+    assert f"/admin/reviews/securitycheck/{check.pk}/change/" in staff_mail.body
     assert (
         AuditEntry.objects.filter(
             application=contract_ready, action="security_check.validity_reminded"
