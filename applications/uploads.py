@@ -10,16 +10,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import zipfile
+import zlib
 
 import filetype
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from openbanking_portal.errors import PortalError
 
+# Defaults of the UPLOAD_* settings. A ZIP package whose members would unpack to more than
+# MAX_UNZIPPED_BYTES, has more than MAX_ZIP_MEMBERS members, or holds a member over
+# RATIO_FLOOR_BYTES that is more than MAX_ZIP_RATIO times its compressed size is a ZIP bomb.
 MAX_BYTES = 20 * 1024 * 1024
-# A ZIP package whose members would unpack to more than this is treated as a ZIP bomb.
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
+MAX_ZIP_RATIO = 100
+RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress well; they cannot bomb
 
 OLE2_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -51,23 +57,41 @@ class UploadRefused(PortalError):
     code = "upload_refused"
 
 
+def _limit(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+def _refuse_zip_bomb(infos: list[zipfile.ZipInfo]) -> None:
+    """Judge the package from its central directory only: nothing is decompressed here."""
+    if len(infos) > _limit("UPLOAD_MAX_ZIP_MEMBERS", MAX_ZIP_MEMBERS):
+        raise UploadRefused(_("압축된 항목이 너무 많은 파일은 받을 수 없습니다."))
+    ratio = _limit("UPLOAD_MAX_ZIP_RATIO", MAX_ZIP_RATIO)
+    too_big = sum(i.file_size for i in infos) > _limit(
+        "UPLOAD_MAX_UNZIPPED_BYTES", MAX_UNZIPPED_BYTES
+    )
+    too_dense = any(
+        i.file_size > RATIO_FLOOR_BYTES and i.file_size > ratio * max(i.compress_size, 1)
+        for i in infos
+    )
+    if too_big or too_dense:
+        raise UploadRefused(
+            _("압축을 풀면 지나치게 커지는 파일은 받을 수 없습니다 (압축 폭탄 의심).")
+        )
+
+
 def _zip_kind(upload) -> str | None:
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
             infos = archive.infolist()
-            if len(infos) > MAX_ZIP_MEMBERS:
-                raise UploadRefused(_("압축된 항목이 너무 많은 파일은 받을 수 없습니다."))
-            if sum(i.file_size for i in infos) > MAX_UNZIPPED_BYTES:
-                raise UploadRefused(
-                    _("압축을 풀면 지나치게 커지는 파일은 받을 수 없습니다 (압축 폭탄 의심).")
-                )
+            _refuse_zip_bomb(infos)
             names = {i.filename for i in infos}
             mimetype = b""
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100]
-    except zipfile.BadZipFile:
-        return None
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100)
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError, zlib.error):
+        return None  # broken, encrypted or exotic archives are simply not an accepted package
     if mimetype.startswith(b"application/hwp+zip") and "Contents/content.hpf" in names:
         return "hwpx"
     if "[Content_Types].xml" in names:
@@ -117,10 +141,11 @@ def check_upload(upload) -> CheckedFile:
     size = upload.size
     if size == 0:
         raise UploadRefused(_("빈 파일입니다."))
-    if size > MAX_BYTES:
+    max_bytes = _limit("UPLOAD_MAX_BYTES", MAX_BYTES)
+    if size > max_bytes:
         raise UploadRefused(
-            _("파일이 너무 큽니다: %(size)s MB (최대 20 MB).")
-            % {"size": f"{size / 1024 / 1024:.1f}"}
+            _("파일이 너무 큽니다: %(size)s MB (최대 %(max)s MB).")
+            % {"size": f"{size / 1024 / 1024:.1f}", "max": f"{max_bytes / 1024 / 1024:g}"}
         )
     kind = detect_kind(upload)
     if kind is None:

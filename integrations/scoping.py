@@ -9,7 +9,7 @@ from .models import ApiToken
 def institutions_for(request):
     if isinstance(request.auth, ApiToken):
         return Institution.objects.filter(pk=request.auth.institution_id)
-    if request.user.is_staff:
+    if request.user.is_staff and request.user.has_perm("applications.view_institution"):
         return Institution.objects.all()
     return Institution.objects.of_user(request.user)
 

@@ -255,6 +255,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# Applicants' documents (applications/uploads.py): the size limit, and for ZIP packages
+# (DOCX/XLSX/HWPX) the limits that refuse a zip bomb from its directory, without unpacking it.
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
+UPLOAD_MAX_UNZIPPED_BYTES = envint("UPLOAD_MAX_UNZIPPED_BYTES", str(200 * 1024 * 1024))
+UPLOAD_MAX_ZIP_MEMBERS = envint("UPLOAD_MAX_ZIP_MEMBERS", "5000")
+UPLOAD_MAX_ZIP_RATIO = envint("UPLOAD_MAX_ZIP_RATIO", "100")
 
 LOGGING = {
     "version": 1,

@@ -65,6 +65,8 @@ def file_import_page(
 
 def decision_page(model_admin, request, obj, *, title, run: Callable, change_url: str):
     """Ask for a reason, then `run(reason)`; a refusal is shown on the form or as a message."""
+    if not model_admin.has_view_permission(request, obj):
+        raise PermissionDenied  # staff without the model permission never see the case
     form = DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -112,7 +112,7 @@ class InvoiceQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if user.is_staff and user.has_perm("operations.view_invoice"):
             return self
         return self.filter(institution__memberships__user=user)
 
@@ -245,7 +245,7 @@ class SubMerchantQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if user.is_staff and user.has_perm("operations.view_submerchant"):
             return self
         return self.filter(institution__memberships__user=user)
 
