@@ -1,5 +1,5 @@
 """Staff pages under the admin (so the staff MFA gate applies): the SLA board (open cases, red
-first, and the escalations), the SLA report with CSV export, and the monitoring warnings with
+first, and the escalations), the SLA report with CSV and XLSX export, and the monitoring warnings with
 their confirm / dismiss decisions. Each page calls one service."""
 
 from django.contrib import admin
@@ -16,9 +16,10 @@ from operations.admin_views import DecisionButtonsMixin, decision_page
 from . import monitoring
 from .clocks import open_cases
 from .models import Escalation, MonitoringWarning, SlaStep
-from .report import report_csv, sla_report
+from .report import report_csv, report_xlsx, sla_report
 
 VIEW_ESCALATION = "casework.view_escalation"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @admin.register(Escalation)
@@ -86,9 +87,14 @@ class EscalationAdmin(admin.ModelAdmin):
         except ValueError:
             year = timezone.localdate().year
         rows = sla_report(year=year)
-        if request.GET.get("format") == "csv":
+        export = request.GET.get("format")
+        if export == "csv":
             response = HttpResponse(report_csv(rows), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="sla-report-{year}.csv"'
+            return response
+        if export == "xlsx":
+            response = HttpResponse(report_xlsx(rows, year=year), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="sla-report-{year}.xlsx"'
             return response
         context = {
             **self.admin_site.each_context(request),

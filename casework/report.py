@@ -1,5 +1,5 @@
 """Issue 10 item 1 — the staff SLA report: per step and month, median and 90th-percentile business
-days and breaches, of the stretches that ended in the month; exportable to CSV."""
+days and breaches, of the stretches that ended in the month; exportable to CSV and XLSX."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
 from applications.models import Application, AuditEntry
 from policies.calendar import BusinessCalendar
@@ -87,13 +88,52 @@ def sla_report(*, year: int | None = None, calendar=None) -> list[ReportRow]:
     return summarise(durations, targets_of)
 
 
+def report_table(rows: list[ReportRow]) -> tuple[list[str], list[list]]:
+    """The header and the cells both exports write, in the reader's language (one definition)."""
+    header = [
+        str(h)
+        for h in (
+            _("월"),
+            _("단계"),
+            _("건수"),
+            _("중앙값(영업일)"),
+            _("90백분위(영업일)"),
+            _("목표 초과"),
+        )
+    ]
+    body = [
+        [r.month, str(r.step_label), r.cases, r.median_days, r.p90_days, r.breaches] for r in rows
+    ]
+    return header, body
+
+
 def report_csv(rows: list[ReportRow]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["월", "단계", "건수", "중앙값(영업일)", "90백분위(영업일)", "목표 초과"])
-    for r in rows:
-        writer.writerow(
-            [r.month, str(r.step_label), r.cases, r.median_days, r.p90_days, r.breaches]
-        )
+    header, body = report_table(rows)
+    writer.writerow(header)
+    writer.writerows(body)
     # BOM so that Excel opens the Korean headers correctly.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def report_xlsx(rows: list[ReportRow], *, year: int | None = None) -> bytes:
+    """The same table as an Excel workbook: numbers stay numbers, the header row is frozen."""
+    from openpyxl import Workbook  # imported lazily: only the export needs it
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"SLA {year}" if year else "SLA"
+    header, body = report_table(rows)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in body:
+        sheet.append(line)
+    sheet.freeze_panes = "A2"
+    for column, width in zip("ABCDEF", (10, 18, 8, 16, 18, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

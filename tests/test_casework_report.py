@@ -80,6 +80,31 @@ def test_report_exports_csv(february, staff_client):
     assert ["2026-02", "이용승인 심사", "3", "3.0", "9", "1"] in lines
 
 
+def test_report_exports_xlsx_with_numbers_as_numbers(february, staff_client):
+    from openpyxl import load_workbook
+
+    page = text_of(staff_client.get(reverse(REPORT), {"year": 2026}))
+    assert 'href="?year=2026&format=xlsx"' in page
+
+    response = staff_client.get(reverse(REPORT), {"year": 2026, "format": "xlsx"})
+    assert response["Content-Type"] == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert 'filename="sla-report-2026.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["월", "단계", "건수", "중앙값(영업일)", "90백분위(영업일)", "목표 초과"]
+    assert ["2026-02", "이용승인 심사", 3, 3.0, 9, 1] in rows
+    assert ["2026-03", "기능테스트", 1, 4.0, 4, 0] in rows
+    assert len(rows) == 1 + len(rows_of(page))  # the same rows as the page
+    assert sheet.freeze_panes == "A2"
+
+
+def test_xlsx_export_refuses_staff_without_permission(february):
+    client = mfa_client(StaffFactory(with_role=False))
+    assert client.get(reverse(REPORT), {"format": "xlsx"}).status_code == 403
+
+
 def test_another_year_is_empty(february, staff_client):
     page = text_of(staff_client.get(reverse(REPORT), {"year": 2025}))
     assert "완료된 단계가 없습니다." in page
