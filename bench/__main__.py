@@ -1,15 +1,27 @@
-"""Run every benchmark module (or those named on the command line): `python -m bench [name ...]`."""
+"""Run every benchmark (or those named): `python -m bench [--scale full|tiny] [name ...]`.
 
+Each prints its table and writes `bench/results/<name>.json` (or into `$BENCH_RESULTS_DIR`).
+"""
+
+import argparse
 import importlib
+import inspect
 import json
 import os
-import pkgutil
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results"
+
+# In this order: the scale data first (the others reuse it), the load test last.
+BENCHMARKS = ["scale_data", "pages", "contract_pdf", "billing", "testbed_throughput", "api_load"]
+
+
+def results_dir() -> Path:
+    path = Path(os.environ.get("BENCH_RESULTS_DIR", HERE / "results"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def setup_django() -> None:
@@ -30,26 +42,42 @@ def print_table(name: str, rows: list[dict]) -> None:
         print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
 
 
+def run_benchmark(name: str, scale: str = "full") -> dict:
+    module = importlib.import_module(f"bench.{name}")
+    kwargs = {"scale": scale} if "scale" in inspect.signature(module.run).parameters else {}
+    started = time.perf_counter()
+    rows = module.run(**kwargs)
+    elapsed = time.perf_counter() - started
+    from django.db import connection
+
+    payload = {
+        "benchmark": name,
+        "scale": scale,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpus": os.cpu_count(),
+        # Other work on the machine skews the timings: the 1-minute load average at the end.
+        "load_average": round(os.getloadavg()[0], 2),
+        "seconds": round(elapsed, 3),
+        "database": connection.vendor,
+        "rows": rows,
+    }
+    (results_dir() / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2))
+    return payload
+
+
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", choices=["full", "tiny"], default="full")
+    parser.add_argument("names", nargs="*", metavar="name", help=", ".join(BENCHMARKS))
+    args = parser.parse_args(argv)
+    unknown = set(args.names) - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     sys.path.insert(0, str(HERE.parent))
     setup_django()
-    names = argv or sorted(
-        m.name for m in pkgutil.iter_modules([str(HERE)]) if not m.name.startswith("_")
-    )
-    RESULTS.mkdir(exist_ok=True)
-    for name in names:
-        module = importlib.import_module(f"bench.{name}")
-        started = time.perf_counter()
-        rows = module.run()
-        elapsed = time.perf_counter() - started
-        print_table(name, rows)
-        payload = {
-            "benchmark": name,
-            "seconds": round(elapsed, 3),
-            "rows": rows,
-            "database": os.environ.get("DATABASE_URL", "sqlite"),
-        }
-        (RESULTS / f"{name}.json").write_text(json.dumps(payload, ensure_ascii=False, indent=2))
+    for name in args.names or BENCHMARKS:
+        payload = run_benchmark(name, args.scale)
+        print_table(f"{name} ({payload['seconds']} s)", payload["rows"])
     return 0
 
 

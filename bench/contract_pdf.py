@@ -12,7 +12,7 @@ import time
 
 from contracts.documents import DEFAULT_PROCESSING_COSTS, SERVICES, SUB_MERCHANT_POLICY
 
-RUNS = 5
+RUNS = {"full": 5, "tiny": 1}
 TARGET_SECONDS = 1.0
 
 
@@ -73,7 +73,7 @@ def page_count(pdf: bytes) -> int:
     return int(match.group(1)) if match else 0
 
 
-def measure(label: str, accounts: int) -> dict:
+def measure(label: str, accounts: int, runs: int = RUNS["full"]) -> dict:
     from contracts.documents import render_contract_pdf
 
     data = sample_data(accounts)
@@ -81,7 +81,7 @@ def measure(label: str, accounts: int) -> dict:
     pdf = render_contract_pdf(data)
     cold = time.perf_counter() - started
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         started = time.perf_counter()
         pdf = render_contract_pdf(data)
         times.append(time.perf_counter() - started)
@@ -98,7 +98,9 @@ def measure(label: str, accounts: int) -> dict:
     }
 
 
-def run() -> list[dict]:
+def run(scale: str = "full") -> list[dict]:
+    if scale == "tiny":
+        return [measure("typical (3 pages)", accounts=3, runs=RUNS["tiny"])]
     return [
         measure("typical (3 pages)", accounts=3),
         measure("many accounts", accounts=100),

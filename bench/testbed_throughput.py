@@ -15,7 +15,6 @@ import json
 import secrets
 import statistics
 import time
-from pathlib import Path
 
 from django.db import connection, reset_queries
 from django.test import Client
@@ -29,9 +28,8 @@ from testbed.synthetic import client_use_code, ensure_seeded
 
 from .pages import ensure_database
 
-RESULTS = Path(__file__).resolve().parent / "results"
-WARMUP = 20
-REQUESTS = 400
+WARMUP = {"full": 20, "tiny": 2}
+REQUESTS = {"full": 400, "tiny": 5}
 BENCH_EMAIL = "bench-testbed@example.kr"
 
 
@@ -57,15 +55,16 @@ def _bank_tran_id(institution_id: int) -> str:
     return f"{client_use_code(institution_id)}U{secrets.token_hex(5).upper()[:9]}"
 
 
-def measure(send, label: str) -> dict:
-    for _ in range(WARMUP):
+def measure(send, label: str, scale: str = "full") -> dict:
+    for _ in range(WARMUP[scale]):
         send()
     reset_queries()
     with CaptureQueriesContext(connection) as ctx:
         send()
+    queries = len(ctx.captured_queries)  # now: the next request resets the query log
     times = []
     started = time.perf_counter()
-    for _ in range(REQUESTS):
+    for _ in range(REQUESTS[scale]):
         t0 = time.perf_counter()
         send()
         times.append((time.perf_counter() - t0) * 1000)
@@ -73,15 +72,15 @@ def measure(send, label: str) -> dict:
     times.sort()
     return {
         "request": label,
-        "requests": REQUESTS,
-        "rps": round(REQUESTS / elapsed, 1),
+        "requests": REQUESTS[scale],
+        "rps": round(REQUESTS[scale] / elapsed, 1),
         "median_ms": round(statistics.median(times), 3),
         "p95_ms": round(times[int(len(times) * 0.95) - 1], 3),
-        "queries": len(ctx.captured_queries),
+        "queries": queries,
     }
 
 
-def run() -> list[dict]:
+def run(scale: str = "full") -> list[dict]:
     _setup_environment()
     ensure_database()
     user, institution = _bench_member()
@@ -135,17 +134,18 @@ def run() -> list[dict]:
         assert response.json()["rsp_code"] in {"A0000", "A0002"}, response.content
 
     rows = [
-        measure(bare, "bare JSON view GET /healthz/"),
-        measure(balance, "balance GET /testbed/v2.0/account/balance/fin_num"),
-        measure(withdraw, "withdraw POST /testbed/v2.0/transfer/withdraw/fin_num"),
+        measure(bare, "bare JSON view GET /healthz/", scale),
+        measure(balance, "balance GET /testbed/v2.0/account/balance/fin_num", scale),
+        measure(withdraw, "withdraw POST /testbed/v2.0/transfer/withdraw/fin_num", scale),
     ]
     bare_rps = rows[0]["rps"]
     for row in rows:
         row["x_slower_than_bare"] = round(bare_rps / row["rps"], 1)
     rows.append({"request": f"database: {connection.vendor}; sequential, in-process test client"})
     # The issue names this file; the runner also writes bench/results/testbed_throughput.json.
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "testbed.json").write_text(
+    from .__main__ import results_dir
+
+    (results_dir() / "testbed.json").write_text(
         json.dumps({"benchmark": "testbed", "rows": rows}, ensure_ascii=False, indent=2)
     )
     return rows
