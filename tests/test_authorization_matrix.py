@@ -323,3 +323,46 @@ def test_staff_without_the_permission_never_sees_institution_a(rich_world, group
     _owner, application = rich_world
     web, api = staff_without_permission(group_perms)
     assert try_everything(web, api, application, admin_refused=False) > 100
+
+
+@pytest.mark.django_db
+def test_notices_open_only_for_their_recipient(rich_world):
+    """Issue 10 item 4: A's notices (their subjects name A) never show or open for anyone else."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from notifications.models import Category, Notice
+    from notifications.services import notify
+
+    from .reviews_support import AgencyFactory, AgencyMembershipFactory
+
+    owner, application = rich_world
+    notify(
+        [owner.user],
+        category=Category.STATE_CHANGE,
+        subject=f"{SECRET_NAME} {SECRET_SERVICE}",
+        body=SECRET_SERVICE,
+        link=reverse("application_detail", args=[application.pk]),
+        application=application,
+    )
+    ids = sorted(set(Notice.objects.values_list("pk", flat=True)) | {1, 2, 3})
+    notice_urls = [(r, u) for r, u in all_concrete_urls(ids) if r.startswith("notices/")]
+    intruder = Client()
+    intruder.force_login(MembershipFactory().user)
+    agency = Client()
+    agency.force_login(AgencyMembershipFactory(agency=AgencyFactory()).user)
+    staff, _api = staff_without_permission(None)
+    clients = {"intruder": intruder, "agency": agency, "staff": staff, "anonymous": Client()}
+    for who, client in clients.items():
+        for route, url in notice_urls:
+            response = client.get(url)
+            assert_no_leak(response, (who, url))
+            if "<int:pk>" in route:
+                assert response.status_code in (302, 404), (who, url, response.status_code)
+                if response.status_code == 302:
+                    assert "/accounts/login/" in response["Location"], (who, url)
+    mine = Notice.objects.filter(recipient=owner.user).first()
+    owner_client = Client()
+    owner_client.force_login(owner.user)
+    response = owner_client.get(reverse("notifications:open", args=[mine.pk]))
+    assert response.status_code == 302 and response["Location"] == mine.link
