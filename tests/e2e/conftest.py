@@ -23,6 +23,33 @@ def _fontconfig(directory: Path) -> Path:
     return conf
 
 
+# The data migrations that load reference rows (all idempotent: get_or_create/update_or_create).
+DATA_MIGRATIONS = [
+    ("applications", "0004_default_screening_rules"),
+    ("contracts", "0002_participating_banks"),
+    ("policies", "0002_default_policies"),
+    ("policies", "0005_scoring_policies"),
+    ("operations", "0002_fees_policy_and_schedules"),
+    ("casework", "0002_groups_policy_beat"),
+]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """A transactional test empties every table when it ends, so a browser test that runs after
+    another one finds no banks, policies or screening rules: load them again as the migrations do."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db.migrations import RunPython
+
+    for app_label, name in DATA_MIGRATIONS:
+        migration = import_module(f"{app_label}.migrations.{name}").Migration
+        for operation in migration.operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
+
+
 @pytest.fixture
 def browser(monkeypatch, tmp_path_factory):
     if CHROMIUM is None:

@@ -230,7 +230,9 @@ def admin_action(page, base, changelist, objects, action):
     assert errors.count() == 0, errors.all_inner_texts()
 
 
-def test_sign_up_to_signed_contract_pdf(live_server, new_page, private_media, tmp_path):
+def test_sign_up_to_signed_contract_pdf(
+    live_server, new_page, private_media, reference_data, tmp_path
+):
     base = live_server.url
     applicant, staff_page, agency_page = (
         new_page("applicant"),
