@@ -421,7 +421,12 @@ class ContractChangeRequestAdmin(admin.ModelAdmin):
             for a in obj.changes.get("add", [])
         ]
         closed = [f"- #{pk}" for pk in obj.changes.get("close", [])]
-        return ", ".join(added + closed)
+        services = (
+            [str(_("서비스·앱 변경 (승인 시 취약점 재점검)"))]
+            if obj.changes.get("touches_services")
+            else []
+        )
+        return ", ".join(added + closed + services)
 
     def save_model(self, request, obj, form, change):
         # Only the decision note is edited here, and only while the request awaits a decision.

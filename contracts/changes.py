@@ -8,6 +8,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from applications.audit import log_action
 from applications.models import Application, State
@@ -29,6 +30,12 @@ from .accounts import (
 from .models import ContractChangeRequest
 
 EFFECTIVE_AFTER_BUSINESS_DAYS = 2  # DOMAIN §5
+# Shown by the form and the API beside the `touches_services` box (issue 10 item 2).
+TOUCHES_SERVICES_HELP = gettext_lazy(
+    "제공 서비스나 앱(화면·기능·연동 API)을 바꾸는 변경이면 선택하세요. 센터가 승인하면 핀테크 "
+    "서비스 취약점 점검을 새로 받아야 하며(기존 결과는 효력을 잃습니다), 재점검 결과를 센터가 "
+    "검토 완료할 때까지 서비스 실시 조건이 충족되지 않습니다."
+)
 CHANGEABLE_STATES = [State.CONTRACT, State.LAUNCH_SCHEDULED, State.LIVE, State.SUSPENDED]
 
 
@@ -98,6 +105,7 @@ def request_account_change(
                 "change": change.pk,
                 "add": [mask_account_number(n) for n in new_numbers],
                 "close": change.changes["close"],
+                "touches_services": touches_services,
             },
         )
     return change

@@ -48,6 +48,9 @@ class LimitsInput(serializers.Serializer):
 class ChangeInput(serializers.Serializer):
     add = AccountInput(many=True, required=False, default=list)
     close = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    touches_services = serializers.BooleanField(
+        required=False, default=False, help_text=changes.TOUCHES_SERVICES_HELP
+    )
     reason = serializers.CharField()
 
 
@@ -80,9 +83,22 @@ class DocumentOut(serializers.ModelSerializer):
 
 
 class ChangeOut(serializers.ModelSerializer):
+    touches_services = serializers.SerializerMethodField(help_text=changes.TOUCHES_SERVICES_HELP)
+
     class Meta:
         model = ContractChangeRequest
-        fields = ["id", "status", "reason", "requested_at", "decided_at", "effective_on"]
+        fields = [
+            "id",
+            "status",
+            "reason",
+            "touches_services",
+            "requested_at",
+            "decided_at",
+            "effective_on",
+        ]
+
+    def get_touches_services(self, obj) -> bool:
+        return bool(obj.changes.get("touches_services"))
 
 
 class ContractOut(serializers.Serializer):
@@ -206,6 +222,7 @@ class ContractViewSet(viewsets.GenericViewSet):
             add=[dict(item) for item in data["add"]],
             close=data["close"],
             reason=data["reason"],
+            touches_services=data["touches_services"],
         )
         return self._contract_response(application, status.HTTP_201_CREATED)
 

@@ -14,6 +14,7 @@ from applications.models import Application
 from openbanking_portal.errors import PortalError
 
 from . import accounts, changes, guarantee
+from .changes import TOUCHES_SERVICES_HELP
 from .models import AccountPurpose, Bank, Contract, ContractDocument
 
 
@@ -49,6 +50,11 @@ class ChangeForm(AccountForm):
     purpose = forms.ChoiceField(label=_("용도"), choices=AccountPurpose.choices, required=False)
     close = AccountChoices(
         label=_("해지할 계좌"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    touches_services = forms.BooleanField(
+        label=_("서비스 또는 앱을 바꾸는 변경입니다"),
+        required=False,
+        help_text=TOUCHES_SERVICES_HELP,
     )
     reason = forms.CharField(label=_("변경 사유"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -200,7 +206,12 @@ def _request_change(request, application, d):
             }
         )
     changes.request_account_change(
-        application=application, by=request.user, add=add, close=d["close"], reason=d["reason"]
+        application=application,
+        by=request.user,
+        add=add,
+        close=d["close"],
+        reason=d["reason"],
+        touches_services=d["touches_services"],
     )
 
 

@@ -278,7 +278,16 @@ class CheckDocumentInline(admin.TabularInline):
 class SecurityCheckAdmin(OverdueFirstMixin, admin.ModelAdmin):
     sla_days_attr = "security_check_days"
     start_field = "applied_at"
-    list_display = ("application", "kind", "agency", "status", "applied_at", "due", "overdue")
+    list_display = (
+        "application",
+        "kind",
+        "agency",
+        "status",
+        "applied_at",
+        "due",
+        "overdue",
+        "recheck_required_at",
+    )
     list_filter = ("kind", "status", "agency")
     search_fields = ("application__institution__name", "application__service_name")
     list_select_related = ("application__institution", "agency")
