@@ -129,8 +129,14 @@ def file_online_application(page):
     assert page.inner_text("[data-testid=state]") == "신청 접수"
 
 
+def open_from_detail(page, base, pk, link):
+    """The applicant's way in: the application's page, then one of its links."""
+    page.goto(f"{base}/applications/{pk}/")
+    submit(page, link)
+
+
 def request_functional_test(page, base, pk):
-    page.goto(f"{base}/reviews/applications/{pk}/functional-test/")
+    open_from_detail(page, base, pk, "[data-testid=review-links] a:has-text('기능테스트')")
     page.fill("#id_test_build", "https://test.yeojeong.kr (계정 tester / 1234)")
     ticked = page.locator("input[name^=use_]:checked")
     assert ticked.count() >= 2  # the services chosen in the application come pre-ticked
@@ -143,8 +149,8 @@ def request_functional_test(page, base, pk):
 
 def apply_for_security_checks(page, base, pk, agency):
     start = datetime.date.today()
+    open_from_detail(page, base, pk, "[data-testid=review-links] a:has-text('보안점검')")
     for kind in ("institution", "vulnerability"):
-        page.goto(f"{base}/reviews/applications/{pk}/security-check/")
         page.select_option("#id_kind", kind)
         page.select_option("#id_agency", str(agency.pk))
         page.fill("#id_agreed_start", start.isoformat())
@@ -161,7 +167,7 @@ def apply_for_security_checks(page, base, pk, agency):
 
 
 def prepare_contract(page, base, pk):
-    page.goto(f"{base}/contracting/applications/{pk}/")
+    open_from_detail(page, base, pk, "[data-testid=contract-link]")
     page.select_option("#id_main_bank", "088")
     submit(page, "button:has-text('주거래은행 선택')")
     assert page.inner_text("[data-testid=main-bank]") == "신한은행"
@@ -251,7 +257,8 @@ def test_sign_up_to_signed_contract_pdf(
     # --- 2. staff log in with password + TOTP and approve eligibility
     staff_logs_in(staff_page, base, staff)
     admin_transition(staff_page, base, pk, "approve", "적격 — 응용 소프트웨어 개발업")
-    applicant.reload()
+    assert any(APPLICANT_EMAIL in m.to and "이용 승인" in m.subject for m in mail.outbox)
+    applicant.goto(f"{base}/applications/{pk}/")
     assert applicant.inner_text("[data-testid=state]").startswith("이용 승인")
 
     # --- 3. functional test: the applicant requests it, staff pass every item and the round
@@ -294,7 +301,7 @@ def test_sign_up_to_signed_contract_pdf(
     admin_action(staff_page, base, "contracts/contract", [contract], "sign")
 
     # --- 6. the applicant downloads the signed contract's PDF
-    applicant.goto(f"{base}/contracting/applications/{pk}/")
+    open_from_detail(applicant, base, pk, "[data-testid=contract-link]")
     assert "계약 체결" in applicant.inner_text("#documents")
     with applicant.expect_download() as download:
         applicant.click("#documents a:has-text('PDF')")
