@@ -179,8 +179,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("경과 영업일 / 목표"))
     def age(self, obj):
-        age = review_queue.age_of(
-            obj.state_changed_at, today=self._today, calendar=self._calendar, target=self._target
+        age = review_queue.age_of_application(
+            obj, today=self._today, calendar=self._calendar, target=self._target
         )
         if age.overdue:
             return format_html(
