@@ -32,8 +32,11 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
+# Benchmarks on PostgreSQL (the scale data set is generated once, ~3 min): `make bench`, or one of them
+# at a time: `make bench BENCH=pages`; `BENCH="--scale tiny"` for a quick run.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_db
 bench: install sysdeps
-	$(BIN)/python -m bench
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} $(BIN)/python -m bench $(BENCH)
 
 totp: install
 	@$(BIN)/python manage.py demo_totp

@@ -27,8 +27,8 @@ from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {
-    "full": {"seconds": 15, "connections": [1, 8], "threads": 2},
-    "tiny": {"seconds": 1, "connections": [2], "threads": 1},
+    "full": {"seconds": 15, "connections": [1, 8], "threads": 2, "workers": None},
+    "tiny": {"seconds": 3, "connections": [2], "threads": 1, "workers": 2},
 }
 HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -47,8 +47,8 @@ end
 """
 
 
-def workers() -> int:
-    return 2 * (os.cpu_count() or 1) + 1
+def workers(scale: str = "full") -> int:
+    return SETTINGS[scale]["workers"] or 2 * (os.cpu_count() or 1) + 1
 
 
 def free_port() -> int:
@@ -86,8 +86,9 @@ def redis_cache_url() -> str:
 class Server:
     """gunicorn on a free loopback port, stopped by its own process id."""
 
-    def __init__(self, db_url: str):
+    def __init__(self, db_url: str, workers: int):
         self.port = free_port()
+        self.workers = workers
         self.env = {
             **os.environ,
             "DEBUG": "false",
@@ -108,7 +109,7 @@ class Server:
     def __enter__(self) -> "Server":
         # --preload: the app is imported once before the fork, so every worker answers at once.
         command = [sys.executable, "-m", "gunicorn", "openbanking_portal.wsgi:application"]
-        command += ["-w", str(workers()), "-b", f"127.0.0.1:{self.port}", "--preload"]
+        command += ["-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--preload"]
         self.process = subprocess.Popen(
             [*command, "--log-level=error"],
             cwd=ROOT,
@@ -193,14 +194,15 @@ def targets(scale: str) -> list[tuple[str, str, dict]]:
         return rows
     from applications.models import Application
 
-    from .pages import api_token, ensure_database, owner_institutions, users
+    from .pages import api_token, applicant, ensure_database, owner_institutions, users
     from .scale_data import generate
 
     ensure_database()
     owner, staff = users()
     generate(owner=owner, staff=staff, scale=scale)
-    application = Application.objects.get(institution=owner_institutions(owner).first())
-    bearer = {"Authorization": f"Bearer {api_token(owner)}"}
+    member = applicant()
+    application = Application.objects.get(institution=owner_institutions(member).first())
+    bearer = {"Authorization": f"Bearer {api_token(member)}"}
     rows.append(("API application detail", f"/api/v1/applications/{application.pk}/", bearer))
     return rows
 
@@ -211,15 +213,19 @@ def run(scale: str = "full", db_url: str | None = None) -> list[dict]:
     config = SETTINGS[scale]
     cases = targets(scale)
     rows = []
-    with Server(db_url or database_url()) as server:
+    with Server(db_url or database_url(), workers(scale)) as server:
         for label, path, headers in cases:
             status, body = server.get(path, headers)  # one checked request; warms the workers
             assert status == 200, (path, status, body[:200])
             # Unrecorded warm-up: every worker's connection, caches and code paths.
-            if config["seconds"] > 1:
-                wrk(
-                    server.base + path, connections=workers(), seconds=2, threads=1, headers=headers
-                )
+            warm = 2 if scale == "full" else 1
+            wrk(
+                server.base + path,
+                connections=server.workers,
+                seconds=warm,
+                threads=1,
+                headers=headers,
+            )
             for connections in config["connections"]:
                 result = wrk(
                     server.base + path,
@@ -238,7 +244,7 @@ def run(scale: str = "full", db_url: str | None = None) -> list[dict]:
     rows.append(
         {
             "target": (
-                f"gunicorn {workers()} sync workers, DEBUG off, {connection.vendor}, "
+                f"gunicorn {workers(scale)} sync workers, DEBUG off, {connection.vendor}, "
                 f"wrk {config['seconds']} s/case on the same {os.cpu_count()} cores"
             )
         }

@@ -41,7 +41,7 @@ class Scale:
     usage_institutions: int
     usage_days: int
     audit_rows: int
-    owner_memberships: int  # institutions the benchmark's applicant belongs to
+    owner_memberships: int  # institutions the benchmark's busy user (a consultant) belongs to
 
 
 SCALES = {
@@ -145,16 +145,16 @@ def _institutions(scale: Scale, owner) -> int:
 
 
 @transaction.atomic
-def _owner_memberships(scale: Scale, owner) -> int:
-    """The applicant belongs to a few institutions, live ones first (the heaviest detail pages)."""
-    have = Membership.objects.filter(user=owner, institution__name__startswith=PREFIX).count()
-    if have >= scale.owner_memberships:
+def add_memberships(user, count: int) -> int:
+    """`user` administers `count` bench institutions, live ones first (the heaviest pages)."""
+    have = Membership.objects.filter(user=user, institution__name__startswith=PREFIX).count()
+    if have >= count:
         return 0
-    taken = Membership.objects.filter(user=owner).values("institution_id")
+    taken = Membership.objects.filter(user=user).values("institution_id")
     insts = bench_institutions().exclude(pk__in=taken).order_by("pk")
     rows = [
-        Membership(user=owner, institution_id=pk, role="admin")
-        for pk in insts.values_list("pk", flat=True)[: scale.owner_memberships - have]
+        Membership(user=user, institution_id=pk, role="admin")
+        for pk in insts.values_list("pk", flat=True)[: count - have]
     ]
     Membership.objects.bulk_create(rows, batch_size=BATCH)
     return len(rows)
@@ -315,7 +315,7 @@ def generate(*, owner, staff, scale: str | Scale = "full") -> dict:
     started = time.perf_counter()
     with _timed(stats, "institutions"):
         stats["institutions"] = _institutions(scale, owner)
-    stats["memberships"] = _owner_memberships(scale, owner)
+    stats["memberships"] = add_memberships(owner, scale.owner_memberships)
     with _timed(stats, "contracts"):
         stats["contracts"] = _contracts(scale, staff)
     with _timed(stats, "sub_merchants"):

@@ -104,4 +104,4 @@ def test_load_benchmark_serves_through_gunicorn_and_counts_responses(results):
     assert rows[0]["target"].startswith("bare view")
     # The detail API too when gunicorn can share the test database (PostgreSQL, not :memory:).
     assert len(rows) == (2 if api_load.shared_database() else 1)
-    assert all(r["requests"] > 0 and r["non_2xx"] == 0 for r in rows)
+    assert all(r["requests"] > 0 and r["non_2xx"] == 0 for r in rows), rows

@@ -269,6 +269,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     def get_step_display(self) -> str:
         return STEP_OF_STATE[self.state].label
 
+    def get_state_display(self) -> str:
+        # Django's generated method hashes every lazy choice label (a translation each) per call;
+        # dashboards and changelists call it once per row.
+        return str(State(self.state).label) if self.state in State.values else self.state
+
     def missing_items(self) -> list[str]:
         missing = []
         if not self.service_name.strip():
