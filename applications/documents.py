@@ -28,6 +28,8 @@ def upload_document(*, application: Application, by, doc_type: str, upload) -> D
         if app.state not in (State.DRAFT, State.SUPPLEMENT_REQUESTED):
             raise PortalError(_("제출된 신청서의 서류는 바꿀 수 없습니다."), code="not_editable")
         previous = Document.objects.current().filter(application=app, doc_type=doc_type).first()
+        if previous is not None and previous.sha256 == checked.sha256:
+            return previous  # the same bytes again (a double submit) are not a new version
         document = Document(
             application=app,
             doc_type=doc_type,

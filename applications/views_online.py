@@ -72,7 +72,10 @@ def application_step(request, pk, step):
         raise Http404
     details = _details(application)
     editable = editable_items(application)
-    form = _form(step, application, details, editable, request.POST or None)
+    # An empty POST is still a submission (a bound form), never an unbound one that has no values.
+    form = _form(
+        step, application, details, editable, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST":
         form.is_valid()
         try:

@@ -79,23 +79,28 @@ def request_account_change(
                 _("약정계좌는 최대 %(max)d개까지 등록할 수 있습니다.")
                 % {"max": MAX_CONTRACT_ACCOUNTS}
             )
+        changes = {
+            "add": [
+                {
+                    "account_number": digits,
+                    "purpose": item["purpose"],
+                    "holder_name": (item.get("holder_name") or "").strip(),
+                }
+                for digits, item in zip(new_numbers, add, strict=True)
+            ],
+            "close": sorted(set(close)),
+            # issue 10: a change of the services or the app forces a new vulnerability check
+            **({"touches_services": True} if touches_services else {}),
+        }
+        # A double submit (the same change while it still waits) is the request already filed; the
+        # contract row lock above makes the check and the insert one step.
+        pending = ContractChangeRequest.objects.filter(
+            contract=contract, status=ContractChangeRequest.Status.REQUESTED, changes=changes
+        ).first()
+        if pending is not None:
+            return pending
         change = ContractChangeRequest.objects.create(
-            contract=contract,
-            changes={
-                "add": [
-                    {
-                        "account_number": digits,
-                        "purpose": item["purpose"],
-                        "holder_name": (item.get("holder_name") or "").strip(),
-                    }
-                    for digits, item in zip(new_numbers, add, strict=True)
-                ],
-                "close": sorted(set(close)),
-                # issue 10: a change of the services or the app forces a new vulnerability check
-                **({"touches_services": True} if touches_services else {}),
-            },
-            reason=reason.strip(),
-            requested_by=by,
+            contract=contract, changes=changes, reason=reason.strip(), requested_by=by
         )
         log_action(
             action="contract.change_requested",
