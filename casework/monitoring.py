@@ -116,7 +116,49 @@ def run_monitoring(*, day: datetime.date | None = None) -> list[MonitoringWarnin
             except IntegrityError:
                 continue  # already raised today
             created.append(warning)
+    if created:
+        from .tasks import notify_staff_of_warnings
+
+        ids = [w.pk for w in created]
+        transaction.on_commit(lambda: notify_staff_of_warnings.delay(ids))
     return created
+
+
+def notify_staff_of_warnings(*, warning_ids: list[int]) -> int:
+    """Staff who decide warnings get each new one in the portal and by e-mail, linked to its admin
+    page. Safe to run twice (the warning is the notice's key)."""
+    from django.urls import reverse
+
+    from notifications.models import Category
+    from notifications.services import notify, staff_with_permission
+
+    staff = staff_with_permission(PERMISSION)
+    sent = 0
+    for warning in MonitoringWarning.objects.filter(pk__in=warning_ids).select_related(
+        "institution", "application"
+    ):
+        values = {
+            "institution": warning.institution.name,
+            "label": warning.data.get("label") or warning.rule_code,
+            "day": warning.day,
+        }
+        sent += notify(
+            staff,
+            category=Category.MONITORING_WARNING,
+            subject=lambda v=values: _("[모니터링 경고] %(institution)s — %(label)s") % v,
+            body=lambda v=values, w=warning: (
+                _(
+                    "%(day)s 기준 %(institution)s에 대해 모니터링 규칙이 발동했습니다: %(label)s. "
+                    "제안 조치: %(action)s. 확정하거나 기각하세요."
+                )
+                % {**v, "action": w.get_proposed_action_display()}
+            ),
+            link=reverse("admin:casework_monitoringwarning_change", args=[warning.pk]),
+            application=warning.application,
+            institution=warning.institution,
+            key=f"monitoring_warning_raised:{warning.pk}",
+        )
+    return sent
 
 
 def _check(by) -> None:

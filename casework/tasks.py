@@ -33,3 +33,10 @@ def send_warning_notice(warning_id: int) -> int:
     from .monitoring import send_warning_notice as send
 
     return send(warning_id=warning_id)
+
+
+@shared_task
+def notify_staff_of_warnings(warning_ids: list[int]) -> int:
+    from .monitoring import notify_staff_of_warnings as notify
+
+    return notify(warning_ids=warning_ids)

@@ -11,7 +11,13 @@ APPLICANT_CATEGORIES = [
     Category.BILLING,
     Category.MONITORING,
 ]
-STAFF_CATEGORIES = [Category.SLA, Category.SANCTION, Category.SECURITY_VALIDITY]
+STAFF_CATEGORIES = [
+    Category.SLA,
+    Category.SANCTION,
+    Category.MONITORING_WARNING,
+    Category.REQUEST_RECEIVED,
+    Category.SECURITY_VALIDITY,
+]
 
 
 def categories_for(user) -> list[Category]:
@@ -34,9 +40,17 @@ class PreferencesForm(forms.Form):
                 required=False,
                 initial=True if mandatory else (pref.email if pref else True),
                 disabled=mandatory,
+                widget=forms.CheckboxInput(
+                    attrs={"aria-label": f"{category.label} · {_('이메일')}"}
+                ),
             )
             portal = forms.BooleanField(
-                label=_("포털 알림"), required=False, initial=pref.portal if pref else True
+                label=_("포털 알림"),
+                required=False,
+                initial=pref.portal if pref else True,
+                widget=forms.CheckboxInput(
+                    attrs={"aria-label": f"{category.label} · {_('포털 알림')}"}
+                ),
             )
             self.fields[f"{category}_email"] = email
             self.fields[f"{category}_portal"] = portal

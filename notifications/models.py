@@ -15,6 +15,8 @@ class Category(models.TextChoices):
     BILLING = "billing", _("수수료 청구·납부")
     MONITORING = "monitoring", _("이용 모니터링 안내")
     SANCTION = "sanction", _("이용중지·해지 검토 (센터)")
+    MONITORING_WARNING = "monitoring_warning", _("모니터링 경고 확인 (센터)")
+    REQUEST_RECEIVED = "request_received", _("기관의 요청 접수 (센터)")
 
 
 # Notices the centre must be able to prove it sent (이용중지·해지 통지, 미납 안내, 모니터링 주의 안내):

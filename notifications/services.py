@@ -40,6 +40,24 @@ def institution_recipients(institution) -> list:
     return recipients
 
 
+def staff_with_permission(dotted: str) -> list:
+    """Active staff holding `dotted` (app_label.codename) directly, by group, or as superusers."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    app_label, codename = dotted.split(".")
+    has = Q(is_superuser=True)
+    for via in ("groups__permissions", "user_permissions"):
+        has |= Q(**{f"{via}__codename": codename, f"{via}__content_type__app_label": app_label})
+    return list(
+        get_user_model()
+        .objects.filter(has, is_active=True, is_staff=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("email")
+    )
+
+
 def absolute(link: str) -> str:
     return settings.SITE_URL.rstrip("/") + link
 

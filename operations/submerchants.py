@@ -22,6 +22,7 @@ from applications.audit import log_action
 from applications.models import Application, Institution
 from applications.models.application import CLOSED_STATES
 from applications.validators import normalize_brn
+from notifications.events import queue_event
 from openbanking_portal.errors import NotAllowed, PortalError
 
 from .models import SubMerchant
@@ -138,11 +139,13 @@ def submit_sub_merchant(
                 flagged=flagged,
                 submitted_by=by,
             )
-            log_action(
-                action="sub_merchant.submitted",
-                actor=by,
-                institution=institution,
-                data={"sub_merchant": sub.pk, "name": name, "brn": brn, "flagged": flagged},
+            queue_event(
+                log_action(
+                    action="sub_merchant.submitted",
+                    actor=by,
+                    institution=institution,
+                    data={"sub_merchant": sub.pk, "name": name, "brn": brn, "flagged": flagged},
+                )
             )
     except IntegrityError:
         raise SubMerchantRefused(
@@ -186,12 +189,14 @@ def decide(*, sub_merchant: SubMerchant, by, approve: bool, note: str = "") -> S
         sub.decided_at = timezone.now()
         sub.decision_note = note
         sub.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-        log_action(
-            action="sub_merchant.approved" if approve else "sub_merchant.rejected",
-            actor=by,
-            institution=sub.institution,
-            reason=note,
-            data={"sub_merchant": sub.pk, "name": sub.name},
+        queue_event(
+            log_action(
+                action="sub_merchant.approved" if approve else "sub_merchant.rejected",
+                actor=by,
+                institution=sub.institution,
+                reason=note,
+                data={"sub_merchant": sub.pk, "name": sub.name},
+            )
         )
     return sub
 

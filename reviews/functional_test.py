@@ -15,6 +15,7 @@ from applications.audit import log_action
 from applications.lifecycle import apply_transition
 from applications.models import Application, State
 from applications.models.application import can_advance, is_editing_member
+from notifications.events import queue_event
 from openbanking_portal.errors import NotAllowed, PortalError
 
 from .api_catalogue import API_BY_CODE, api_label
@@ -109,12 +110,13 @@ def request_test(*, application: Application, by) -> FunctionalTestRound:
             ChecklistItem(round=round_, api_code=f.api_code, usage=f.usage)
             for f in request.functions.all()
         )
-        log_action(
+        entry = log_action(
             action="functional_test.round_opened",
             actor=by,
             application=app,
             data={"round": number, "apis": [f.api_code for f in request.functions.all()]},
         )
+        queue_event(entry)  # staff: a request to answer
     return round_
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from applications.audit import log_action
 from applications.models import Application, State
 from applications.models.application import can_advance, is_editing_member
+from notifications.events import queue_event
 from openbanking_portal.errors import NotAllowed, PortalError
 
 from .models import (
@@ -133,7 +134,7 @@ def apply_for_check(
         )
         for file in deliverables:
             _store(check, DocumentKind.DELIVERABLE, file, by)
-        _audit(check, "security_check.applied", by, agency=agency.name)
+        queue_event(_audit(check, "security_check.applied", by, agency=agency.name))
     return check
 
 

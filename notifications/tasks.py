@@ -1,0 +1,10 @@
+"""Thin Celery tasks (STYLE §5)."""
+
+from celery import shared_task
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_event(entry_id: int) -> int:
+    from .events import notify_event as notify
+
+    return notify(entry_id=entry_id)
