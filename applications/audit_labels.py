@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "application.reinstated": _("이용 재개"),
     "application.terminated": _("해지"),
     "approval.level_recorded": _("결재 단계 기록"),
+    "approval.cancelled": _("결재 취소 (더 이상 필요 없는 결정)"),
     "document.uploaded": _("서류 제출"),
     "functional_test.requested": _("기능점검 요청"),
     "functional_test.form_saved": _("기능테스트 신청서 저장"),

@@ -100,14 +100,19 @@ def apply_transition(
             to_state=app.state,
             reason=reason,
         )
-        _after_transition(app, name)
+        _after_transition(app, name, by)
         transaction.on_commit(lambda: _notify(entry.pk))
     return app
 
 
-def _after_transition(app: Application, name: str) -> None:
-    """DOMAIN §3/§4: every (re)submission is screened, whichever door (page, admin, API) it came by."""
+def _after_transition(app: Application, name: str, by=None) -> None:
+    """DOMAIN §3/§4: every (re)submission is screened, whichever door (page, admin, API) it came by.
+    Issue 10 item 3: pending approval levels of a decision the move made moot are cancelled."""
+    from approvals.chains import cancel_moot
+
     from . import screening, supplement
+
+    cancel_moot(application=app, by=by)
 
     if name == "resubmit":
         supplement.resolve_open_requests(app)

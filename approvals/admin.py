@@ -26,6 +26,13 @@ class ApprovalChainAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.in_use:  # replaces the version pending levels were recorded under
+            from .chains import cancel_replaced_chains
+
+            cancel_replaced_chains(decision=obj.decision, by=request.user)
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.in_use:
             return False
@@ -34,7 +41,16 @@ class ApprovalChainAdmin(admin.ModelAdmin):
 
 @admin.register(ApprovalRecord)
 class ApprovalRecordAdmin(admin.ModelAdmin):
-    list_display = ("application", "decision", "level", "of_levels", "reviewer", "at", "closed")
+    list_display = (
+        "application",
+        "decision",
+        "level",
+        "of_levels",
+        "reviewer",
+        "at",
+        "closed",
+        "cancelled_at",
+    )
     list_filter = ("decision", "closed")
     list_select_related = ("application__institution", "reviewer")
 

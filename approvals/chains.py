@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.audit import log_action
-from applications.models import Application
+from applications.models import Application, State
 from openbanking_portal.errors import NotAllowed, PortalError
 
 from .models import DEFAULT_LEVELS, ApprovalChain, ApprovalRecord, Decision
@@ -47,6 +48,7 @@ def decide(*, application, decision: str, by, comment: str = "", reason: str = "
     levels, chain = levels_for(decision)
     with transaction.atomic():
         app = Application.objects.select_for_update().get(pk=application.pk)
+        cancel_moot(application=app, by=by)
         pending = list(
             ApprovalRecord.objects.filter(application=app, decision=decision, closed=False)
         )
@@ -64,6 +66,9 @@ def decide(*, application, decision: str, by, comment: str = "", reason: str = "
         if last and (reason or "").strip() == "" and pending:
             reason = pending[0].reason
         if last:
+            # Closed before the decision is carried out, so the transition's own clean-up
+            # (`cancel_moot`) does not take this chain's levels for a moot decision.
+            ApprovalRecord.objects.filter(pk__in=[r.pk for r in pending]).update(closed=True)
             if decision in TRANSITIONS:
                 from applications.lifecycle import apply_transition
 
@@ -91,10 +96,6 @@ def decide(*, application, decision: str, by, comment: str = "", reason: str = "
             reason=(reason or "").strip(),
             closed=last,
         )
-        if last:
-            ApprovalRecord.objects.filter(application=app, decision=decision, closed=False).update(
-                closed=True
-            )
         log_action(
             action="approval.level_recorded",
             actor=by,
@@ -125,3 +126,84 @@ def _check_possible(app, name: str, reason: str) -> None:
         raise PortalError(_("현재 상태에서는 이 결정을 할 수 없습니다."))
     if t.custom.get("reason_required") and not (reason or "").strip():
         raise PortalError(_("사유를 입력해야 합니다."), field="reason")
+
+
+# --- decisions that became moot ------------------------------------------------------------------
+
+
+def _why_moot(app: Application, decision: str, chain_id: int | None) -> tuple[str, str] | None:
+    """(cause, reason) when the pending levels of `decision` no longer lead anywhere."""
+    from applications import lifecycle
+
+    _levels, chain = levels_for(decision)
+    if chain_id != (chain.pk if chain else None):
+        return "chain_replaced", _("결재 단계 설정이 새 버전으로 바뀌었습니다.")
+    if app.state == State.WITHDRAWN:
+        return "withdrawn", _("신청이 철회되었습니다.")
+    if decision in TRANSITIONS:
+        still_possible = lifecycle.transition_named(app, TRANSITIONS[decision]) is not None
+    else:  # the contract signature: only a contract-step application with an unsigned contract
+        contract = getattr(app, "contract", None)
+        still_possible = app.state == State.CONTRACT and not (contract and contract.signed_at)
+    if still_possible:
+        return None
+    return "moved_on", _("신청이 다른 처리로 %(state)s 상태가 되었습니다.") % {
+        "state": app.get_state_display()
+    }
+
+
+def cancel_moot(*, application: Application, by=None) -> int:
+    """Issue 10 item 3 — close, with an audit entry, the pending levels of every decision that
+    became moot: the case moved on by another route, was withdrawn, or the chain version they
+    were recorded under was replaced. Called by the lifecycle after every transition and by
+    `decide` before recording a level. Returns the number of records cancelled."""
+    cancelled = 0
+    with transaction.atomic():
+        pending = list(
+            ApprovalRecord.objects.select_for_update()
+            .filter(application=application, closed=False)
+            .order_by("decision", "level")
+        )
+        by_decision: dict[str, list[ApprovalRecord]] = {}
+        for record in pending:
+            by_decision.setdefault(record.decision, []).append(record)
+        for decision, records in by_decision.items():
+            moot = _why_moot(application, decision, records[0].chain_id)
+            if moot is None:
+                continue
+            cause, reason = moot
+            ids = [r.pk for r in records]
+            ApprovalRecord.objects.filter(pk__in=ids, closed=False).update(
+                closed=True, cancelled_at=timezone.now(), cancel_reason=str(reason)[:200]
+            )
+            label = Decision(decision).label
+            log_action(
+                action="approval.cancelled",
+                actor=by,
+                application=application,
+                reason=_("%(decision)s 결재 %(n)d건 취소: %(why)s")
+                % {"decision": label, "n": len(ids), "why": reason},
+                data={
+                    "decision": decision,
+                    "decision_label": str(label),
+                    "cause": cause,
+                    "records": ids,
+                    "levels": [r.level for r in records],
+                },
+            )
+            cancelled += len(ids)
+    return cancelled
+
+
+def cancel_replaced_chains(*, decision: str, by=None) -> int:
+    """A chain version that is in force from today replaces the one pending levels were recorded
+    under: cancel them now (a future version is caught by `decide` once it takes effect)."""
+    ids = (
+        ApprovalRecord.objects.filter(decision=decision, closed=False)
+        .values_list("application_id", flat=True)
+        .distinct()
+    )
+    cancelled = 0
+    for application in Application.objects.filter(pk__in=list(ids)):
+        cancelled += cancel_moot(application=application, by=by)
+    return cancelled

@@ -105,6 +105,13 @@ class ApprovalRecord(models.Model):
     comment = models.TextField(_("의견"), blank=True)
     reason = models.TextField(_("사유"), blank=True)
     closed = models.BooleanField(_("완결"), default=False)
+    cancelled_at = models.DateTimeField(
+        _("취소 시각"),
+        null=True,
+        blank=True,
+        help_text=_("결정이 더 이상 필요 없게 되어(철회, 다른 처리, 결재 단계 변경) 취소된 시각."),
+    )
+    cancel_reason = models.CharField(_("취소 사유"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("결재 기록")
