@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from applications.audit import log_action
 from applications.models import Application, State
+from notifications.events import queue_event
 from openbanking_portal.errors import PortalError
 from policies.calendar import BusinessCalendar
 
@@ -102,16 +103,18 @@ def request_account_change(
         change = ContractChangeRequest.objects.create(
             contract=contract, changes=changes, reason=reason.strip(), requested_by=by
         )
-        log_action(
-            action="contract.change_requested",
-            actor=by,
-            application=contract.application,
-            data={
-                "change": change.pk,
-                "add": [mask_account_number(n) for n in new_numbers],
-                "close": change.changes["close"],
-                "touches_services": touches_services,
-            },
+        queue_event(
+            log_action(
+                action="contract.change_requested",
+                actor=by,
+                application=contract.application,
+                data={
+                    "change": change.pk,
+                    "add": [mask_account_number(n) for n in new_numbers],
+                    "close": change.changes["close"],
+                    "touches_services": touches_services,
+                },
+            )
         )
     return change
 
@@ -140,11 +143,13 @@ def approve_change(
         change.decision_note = note.strip()
         change.effective_on = effective_date(today, BusinessCalendar.current())
         change.save()
-        log_action(
-            action="contract.change_approved",
-            actor=by,
-            application=change.contract.application,
-            data={"change": change.pk, "effective_on": change.effective_on.isoformat()},
+        queue_event(
+            log_action(
+                action="contract.change_approved",
+                actor=by,
+                application=change.contract.application,
+                data={"change": change.pk, "effective_on": change.effective_on.isoformat()},
+            )
         )
         if change.changes.get("touches_services"):
             from reviews.validity import require_vulnerability_recheck
@@ -168,12 +173,14 @@ def reject_change(*, change: ContractChangeRequest, by, note: str) -> ContractCh
         change.decided_at = timezone.now()
         change.decision_note = note.strip()
         change.save()
-        log_action(
-            action="contract.change_rejected",
-            actor=by,
-            application=change.contract.application,
-            reason=change.decision_note,
-            data={"change": change.pk},
+        queue_event(
+            log_action(
+                action="contract.change_rejected",
+                actor=by,
+                application=change.contract.application,
+                reason=change.decision_note,
+                data={"change": change.pk},
+            )
         )
     return change
 

@@ -64,6 +64,25 @@ EVENTS: dict[str, Event] = {
         _("요청하신 하위사업자가 반려되었습니다. 사유를 확인하고 다시 요청하세요."),
         lambda entry: reverse("operations:sub_merchants", args=[entry.institution_id]),
     ),
+    "contract.change_requested": Event(
+        Category.REQUEST_RECEIVED,
+        _("[계약 변경 요청] %(institution)s — %(reference)s"),
+        _("%(institution)s이(가) 이용신청 %(reference)s의 계약(약정계좌) 변경을 요청했습니다."),
+        _admin_change("contracts_contractchangerequest", "change"),
+        staff_permission="contracts.change_contractchangerequest",
+    ),
+    "contract.change_approved": Event(
+        Category.REVIEW_REQUEST,
+        _("[오픈뱅킹센터] 계약 변경 승인 안내 (%(reference)s)"),
+        _("요청하신 계약 변경이 승인되었습니다. 적용일은 계약 화면에서 확인하세요."),
+        lambda entry: reverse("contract_page", args=[entry.application_id]),
+    ),
+    "contract.change_rejected": Event(
+        Category.REVIEW_REQUEST,
+        _("[오픈뱅킹센터] 계약 변경 반려 안내 (%(reference)s)"),
+        _("요청하신 계약 변경이 반려되었습니다."),
+        lambda entry: reverse("contract_page", args=[entry.application_id]),
+    ),
 }
 
 

@@ -16,6 +16,7 @@ from operations import submerchants, usage
 from operations.models import SubMerchant
 
 from .conftest import mfa_client, text_of
+from .contract_support import *  # noqa: F403  (fixtures)
 from .factories import ApplicationFactory, MembershipFactory, StaffFactory, valid_brn
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,38 @@ def test_a_new_monitoring_warning_reaches_the_staff_who_decide_it(
     assert page.status_code == 200 and application.institution.name in text_of(page)
     # the institution hears nothing until staff confirm the notice
     assert not Notice.objects.filter(category=Category.MONITORING).exists()
+
+
+def test_a_contract_change_request_and_its_rejection_reach_the_other_side(
+    applicant_client, staff_client, member, staff, signed_app, django_capture_on_commit_callbacks
+):
+    from contracts import changes
+    from contracts.models import ContractAccount, ContractChangeRequest
+
+    old = ContractAccount.objects.get(contract__application=signed_app)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = applicant_client.post(
+            reverse("contract_change_request", args=[signed_app.pk]),
+            {
+                "account_number": "333-333-333333",
+                "purpose": "settlement",
+                "holder_name": "핀테크",
+                "close": [str(old.pk)],
+                "reason": "정산계좌 교체",
+            },
+        )
+    assert response.status_code == 302
+    change = ContractChangeRequest.objects.get()
+    to_staff = Notice.objects.get(category=Category.REQUEST_RECEIVED, recipient=staff)
+    assert to_staff.link == reverse(
+        "admin:contracts_contractchangerequest_change", args=[change.pk]
+    )
+    opened = staff_client.get(reverse("notifications:open", args=[to_staff.pk]))
+    assert opened["Location"] == to_staff.link
+
+    with django_capture_on_commit_callbacks(execute=True):
+        changes.reject_change(change=change, by=staff, note="예금주 불일치")
+    answer = Notice.objects.get(recipient=member.user, category=Category.REVIEW_REQUEST)
+    assert answer.link == reverse("contract_page", args=[signed_app.pk])
+    assert "예금주 불일치" in answer.body and signed_app.reference in answer.subject
+    assert applicant_client.get(answer.link).status_code == 200
