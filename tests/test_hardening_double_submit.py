@@ -89,15 +89,28 @@ def test_supplement_step_answer_twice_keeps_one_details_row(applicant_client, su
     assert details.service_plan == "보완한 계획"
 
 
-def test_resubmitting_the_supplement_twice_moves_once(applicant_client, supplement_requested):
-    url = reverse("application_transition", args=[supplement_requested.pk, "resubmit"])
-    applicant_client.post(url, {"reason": ""})
-    applicant_client.post(url, {"reason": ""})
-    supplement_requested.refresh_from_db()
-    resubmitted = AuditEntry.objects.filter(
-        application=supplement_requested, action__contains="resubmit"
+def test_resubmitting_the_supplement_twice_moves_once(
+    applicant_client, member, application, django_capture_on_commit_callbacks
+):
+    from .online_application import complete_details, file_required_documents
+
+    complete_details(application)
+    file_required_documents(application, member.user)
+    Application.objects.filter(pk=application.pk).update(state=State.SUBMITTED)
+    application.refresh_from_db()
+    request_supplement(
+        application=application, by=StaffFactory(), items=["service_plan"], message="보완"
     )
-    assert resubmitted.count() <= 1
+    url = reverse("application_transition", args=[application.pk, "resubmit"])
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = twice(applicant_client, url, lambda: {"reason": ""})
+    assert first.status_code == second.status_code == 302
+    application.refresh_from_db()
+    assert application.state == State.RESUBMITTED
+    resubmitted = AuditEntry.objects.filter(
+        application=application, action="application.resubmitted"
+    )
+    assert resubmitted.count() == 1
 
 
 def test_contract_change_request_twice_files_one_request(applicant_client, signed_app):
