@@ -171,7 +171,7 @@ def notify(
             continue
         try:
             count = send_mail(subject_text, body_text, None, sorted(r.email for r in to_email))
-        except Exception:  # the log shows the failure; staff can resend by hand
+        except Exception:  # recorded as failed on each row: staff see it in the sent log
             logger.exception("notice e-mail failed: %s", subject_text)
             count, status = 0, EmailStatus.FAILED
         else:
