@@ -121,3 +121,32 @@ def test_inbox_query_count_is_fixed(size, member, applicant_client, django_asser
     with django_assert_num_queries(5):
         response = applicant_client.get(reverse("notifications:inbox"))
     assert text_of(response).count("/notices/") >= min(size, 20)
+
+
+class BrokenBackend:
+    """An SMTP server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("connection refused")
+
+
+def test_a_failed_email_keeps_the_portal_notice_and_shows_in_the_log(
+    member, staff_client, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_notifications_staff.BrokenBackend"
+    application = ApplicationFactory(institution=member.institution)
+    notify(
+        [member.user],
+        category=Category.STATE_CHANGE,
+        subject="상태 변경",
+        body="본문",
+        link=reverse("application_detail", args=[application.pk]),
+        application=application,
+    )
+    notice = Notice.objects.get(recipient=member.user)
+    assert notice.in_portal and not notice.emailed and notice.email_status == "failed"
+    page = text_of(staff_client.get(reverse(LOG) + "?emailed__exact=0"))
+    assert member.user.email in page and "발송 실패" in page
