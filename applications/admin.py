@@ -144,11 +144,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        obj = self.get_object(request, object_id)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in change_view: the admin has loaded `obj` already (no second query).
         if obj is not None:
-            extra_context["transitions"] = [
+            context["transitions"] = [
                 {
                     "name": t.name,
                     "label": t.custom["label"],
@@ -157,7 +156,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                 }
                 for t in lifecycle.available_for(obj, request.user, "staff")
             ]
-        return super().change_view(request, object_id, form_url, extra_context)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def transition_view(self, request, object_id, name):
         application = get_object_or_404(

@@ -56,7 +56,8 @@ ADMIN_PAGES = {
         ),
         8,
     ),
-    "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 11),
+    # the change page loads the application once (transitions listed in render_change_form)
+    "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 10),
     "audit_changelist": (lambda app: reverse("admin:applications_auditentry_changelist"), 11),
 }
 
