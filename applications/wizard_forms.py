@@ -101,16 +101,28 @@ class ServicesForm(StepForm):
     )
 
 
+# The largest value each column holds (PostgreSQL smallint / integer / bigint): a bigger number is
+# a form error, never a database error.
+SMALL_MAX, INT_MAX, BIG_MAX = 32_767, 2_147_483_647, 9_223_372_036_854_775_807
+
+
 class FinancialsForm(StepForm):
     credit_rating = _model_field(ApplicationDetails, "credit_rating")
     annual_revenue = forms.IntegerField(
-        label=_("연간 매출액(원, 직전 연도)"), min_value=0, help_text=_("원 단위 정수")
+        label=_("연간 매출액(원, 직전 연도)"),
+        min_value=0,
+        max_value=BIG_MAX,
+        help_text=_("원 단위 정수"),
     )
-    business_years = forms.IntegerField(label=_("회사업력 (전자금융업 영위 연수)"), min_value=0)
-    service_years = forms.IntegerField(label=_("서비스 기간 (펌뱅킹 포함, 년)"), min_value=0)
-    members = forms.IntegerField(label=_("회원 수"), min_value=0)
+    business_years = forms.IntegerField(
+        label=_("회사업력 (전자금융업 영위 연수)"), min_value=0, max_value=SMALL_MAX
+    )
+    service_years = forms.IntegerField(
+        label=_("서비스 기간 (펌뱅킹 포함, 년)"), min_value=0, max_value=SMALL_MAX
+    )
+    members = forms.IntegerField(label=_("회원 수"), min_value=0, max_value=INT_MAX)
     annual_transactions = forms.IntegerField(
-        label=_("최근 1년 거래건수 (펌뱅킹 포함)"), min_value=0
+        label=_("최근 1년 거래건수 (펌뱅킹 포함)"), min_value=0, max_value=BIG_MAX
     )
     qualifications = forms.MultipleChoiceField(
         label=_("관련자격"),

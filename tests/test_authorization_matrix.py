@@ -366,3 +366,64 @@ def test_notices_open_only_for_their_recipient(rich_world):
     owner_client.force_login(owner.user)
     response = owner_client.get(reverse("notifications:open", args=[mine.pk]))
     assert response.status_code == 302 and response["Location"] == mine.link
+
+
+# --- writes: every portal and API route POSTed by the same callers changes nothing of A's -------
+
+
+def row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    labels = [
+        "applications.AuditEntry",
+        "applications.Application",
+        "applications.Document",
+        "contracts.ContractChangeRequest",
+        "contracts.ContractAccount",
+        "operations.SubMerchant",
+        "reviews.SecurityCheck",
+        "reviews.FunctionalTestRequest",
+        "integrations.ApiToken",
+        "integrations.WebhookEndpoint",
+    ]
+    return {label: apps.get_model(label).objects.count() for label in labels}
+
+
+def post_everything(web, api, application):
+    """POST an empty body to every non-admin route that is not public: never a success that
+    creates something, never A's data, and no row of A's (nor an audit entry) written."""
+    before, state = row_counts(), application.state
+    posted = 0
+    for route, url in all_concrete_urls(world_ids(application)):
+        if route.startswith(("admin/", "accounts/", "i18n/")) or is_public(route):
+            continue
+        client = api if route.startswith("api/") else web
+        response = client.post(url, {})
+        posted += 1
+        assert_no_leak(response, url)
+        assert response.status_code in (200, 302, 400, 401, 403, 404, 405), (
+            url,
+            response.status_code,
+        )
+    assert row_counts() == before
+    application.refresh_from_db()
+    assert application.state == state
+    return posted
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("caller", ["agency", "staff-no-group", "staff-other-group"])
+def test_posts_by_agency_users_and_staff_without_the_permission_change_nothing(rich_world, caller):
+    from .reviews_support import AgencyMembershipFactory
+
+    _owner, application = rich_world
+    if caller == "agency":
+        user = AgencyMembershipFactory().user
+        web, api = APIClient(), APIClient()
+        web.force_login(user)
+        api.force_authenticate(user)
+    else:
+        web, api = staff_without_permission(
+            None if caller == "staff-no-group" else UNRELATED_PERMISSIONS
+        )
+    assert post_everything(web, api, application) > 50

@@ -35,6 +35,7 @@ VALUE = st.one_of(
     st.just(""),
     st.text(alphabet=st.sampled_from(CONTROL), min_size=1, max_size=8),
     st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=3), st.integers(300, 4000)),
+    st.integers(min_value=-(10**25), max_value=10**25).map(str),  # past every integer column
     st.sampled_from(
         [
             "<script>alert(1)</script>",
@@ -179,6 +180,22 @@ def test_each_wizard_step_survives_any_input(applicant_client, application, step
     url = reverse("application_step", args=[application.pk, step])
     fuzz(applicant_client, url, url, data.draw, [], refused_writes_nothing=False)
     assert_one_draft(application, State.DRAFT)
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [("service_years", "33000"), ("members", "2147483648"), ("annual_revenue", "9" * 20)],
+)
+def test_numbers_past_the_column_are_a_form_error(applicant_client, application, field, value):
+    url = reverse("application_step", args=[application.pk, "financials"])
+    response = applicant_client.post(url, {field: value})
+    assert response.status_code == 200
+    assert "입력값을 확인해 주세요" in response.content.decode()
+    assert value in parse(response).shown[field]
+    assert (
+        getattr(ApplicationDetails.objects.filter(application=application).first(), field, None)
+        is None
+    )
 
 
 @pytest.fixture
