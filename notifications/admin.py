@@ -15,6 +15,7 @@ class NoticeAdmin(admin.ModelAdmin):
         "subject",
         "emailed",
         "email_status",
+        "email_attempts",
         "read_at",
     )
     list_filter = ("category", "emailed", ("read_at", admin.EmptyFieldListFilter), "created_at")

@@ -79,6 +79,7 @@ class Notice(models.Model):
     email_status = models.CharField(
         _("이메일 상태"), max_length=20, choices=EmailStatus.choices, blank=True
     )
+    email_attempts = models.PositiveSmallIntegerField(_("이메일 발송 시도"), default=0)
 
     objects = NoticeQuerySet.as_manager()
 

@@ -178,8 +178,41 @@ def notify(
             status = EmailStatus.SENT if count else EmailStatus.FAILED
         sent += count
         Notice.objects.filter(pk__in=[r.pk for r in to_email]).update(
-            emailed=status == EmailStatus.SENT, email_status=status
+            emailed=status == EmailStatus.SENT, email_status=status, email_attempts=1
         )
+    return sent
+
+
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def resend_failed_emails(*, max_attempts: int = MAX_EMAIL_ATTEMPTS) -> int:
+    """Send again, one message per notice, every e-mail that failed fewer than `max_attempts`
+    times. Each notice is claimed under a row lock so two workers never send it twice. Returns
+    the number sent."""
+    sent = 0
+    pending = Notice.objects.filter(
+        email_status=EmailStatus.FAILED, email_attempts__lt=max_attempts
+    ).values_list("pk", flat=True)
+    for pk in list(pending):
+        with transaction.atomic():
+            notice = (
+                Notice.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, email_status=EmailStatus.FAILED)
+                .first()
+            )
+            if notice is None:
+                continue
+            try:
+                ok = send_mail(notice.subject, notice.body, None, [notice.email]) == 1
+            except Exception:
+                logger.exception("notice e-mail failed again: %s", notice.pk)
+                ok = False
+            notice.email_attempts += 1
+            notice.emailed = ok
+            notice.email_status = EmailStatus.SENT if ok else EmailStatus.FAILED
+            notice.save(update_fields=["email_attempts", "emailed", "email_status"])
+        sent += ok
     return sent
 
 

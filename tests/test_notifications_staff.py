@@ -150,3 +150,38 @@ def test_a_failed_email_keeps_the_portal_notice_and_shows_in_the_log(
     assert notice.in_portal and not notice.emailed and notice.email_status == "failed"
     page = text_of(staff_client.get(reverse(LOG) + "?emailed__exact=0"))
     assert member.user.email in page and "발송 실패" in page
+
+
+def test_a_failed_email_is_sent_again_by_the_beat_task_until_it_goes_out(member, settings):
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.tasks import resend_failed_emails
+
+    assert PeriodicTask.objects.filter(task="notifications.tasks.resend_failed_emails").exists()
+    settings.EMAIL_BACKEND = "tests.test_notifications_staff.BrokenBackend"
+    application = ApplicationFactory(institution=member.institution)
+    link = reverse("application_detail", args=[application.pk])
+    notify(
+        [member.user], category=Category.STATE_CHANGE, subject="상태 변경", body="본문", link=link
+    )
+    assert resend_failed_emails.delay().get() == 0  # the server is still down
+    notice = Notice.objects.get(recipient=member.user)
+    assert (notice.email_status, notice.email_attempts) == ("failed", 2)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    assert resend_failed_emails.delay().get() == 1
+    notice.refresh_from_db()
+    assert (notice.email_status, notice.emailed, notice.email_attempts) == ("sent", True, 3)
+    assert mail.outbox[0].to == [member.user.email] and link in mail.outbox[0].body
+    assert resend_failed_emails.delay().get() == 0  # sent once, never again
+
+
+def test_resending_gives_up_after_five_attempts(member, settings):
+    from notifications.tasks import resend_failed_emails
+
+    settings.EMAIL_BACKEND = "tests.test_notifications_staff.BrokenBackend"
+    notify([member.user], category=Category.STATE_CHANGE, subject="s", body="b", link="/notices/")
+    for _ in range(6):
+        resend_failed_emails.delay().get()
+    assert Notice.objects.get(recipient=member.user).email_attempts == 5
