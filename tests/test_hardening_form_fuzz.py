@@ -276,3 +276,37 @@ def test_the_fuzzed_pages_have_fields(applicant_client, application):
     }
     for url, expected in pages.items():
         assert expected <= parse(applicant_client.get(url)).names, url
+
+
+# --- steps 2-3: the functional-test request and the security-check application ----------------
+
+
+@pytest.mark.parametrize(
+    "state,page,models",
+    [
+        (State.FUNCTIONAL_TEST, "reviews:functional_test", ["FunctionalTestRound"]),
+        (State.SECURITY_CHECK, "reviews:security_check_apply", ["SecurityCheck", "CheckDocument"]),
+    ],
+)
+@FUZZ
+@given(data=st.data())
+def test_review_step_forms_survive_any_input(applicant_client, member, state, page, models, data):
+    from reviews import models as review_models
+
+    from .reviews_support import AgencyFactory
+
+    application = Application.objects.filter(institution=member.institution).first()
+    if application is None:
+        application = ApplicationFactory(
+            institution=member.institution, created_by=member.user, state=state
+        )
+        AgencyFactory()
+    url = reverse(page, args=[application.pk])
+    page_url = reverse("reviews:security_check", args=[application.pk]) if "apply" in page else url
+    fuzz(
+        applicant_client,
+        page_url,
+        url,
+        data.draw,
+        [getattr(review_models, name) for name in models],
+    )
