@@ -102,3 +102,45 @@ def notify_team_lead(*, escalation_id: int) -> int:
         application=application,
         key=f"escalation:{escalation.pk}",
     )
+
+
+def warn_amber_clocks(*, now: datetime.datetime | None = None, calendar=None) -> int:
+    """Tell the step's team lead once per stretch when a clock turns amber (near its target), so
+    the case can be picked up before it breaches. Returns the number of cases warned about."""
+    from notifications.models import Category
+    from notifications.services import notify
+
+    from .sla import Colour
+
+    warned = 0
+    for case in open_cases(now=now, calendar=calendar):
+        clock, application = case.clock, case.application
+        if clock.colour != Colour.AMBER:
+            continue
+        recipients = team_leads(clock.step)
+        if not recipients:
+            continue
+        values = {
+            "institution": application.institution.name,
+            "pk": application.pk,
+            "step": Escalation(step=clock.step).get_step_display(),
+            "target": clock.target,
+            "elapsed": clock.elapsed,
+        }
+        notify(
+            recipients,
+            category=Category.SLA,
+            subject=lambda v=values: _("[SLA 임박] %(institution)s — %(step)s") % v,
+            body=lambda v=values: (
+                _(
+                    "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 %(elapsed)s영업일째로, "
+                    "목표 %(target)s영업일에 가까워졌습니다."
+                )
+                % v
+            ),
+            link=reverse("admin:applications_application_change", args=[application.pk]),
+            application=application,
+            key=f"sla-amber:{application.pk}:{clock.step}:{clock.started_on.isoformat()}",
+        )
+        warned += 1
+    return warned

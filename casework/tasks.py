@@ -40,3 +40,11 @@ def notify_staff_of_warnings(warning_ids: list[int]) -> int:
     from .monitoring import notify_staff_of_warnings as notify
 
     return notify(warning_ids=warning_ids)
+
+
+@shared_task
+def warn_amber_clocks(now: str | None = None) -> int:
+    """Beat, daily: tell team leads about clocks that turned amber (once per stretch)."""
+    from .escalation import warn_amber_clocks as warn
+
+    return warn(now=datetime.datetime.fromisoformat(now) if now else None)

@@ -191,3 +191,24 @@ def test_the_approval_target_follows_the_boards_approval_business_days(db):
     case_in("submitted")
     (case,) = open_cases()
     assert (case.clock.step, case.clock.target, case.clock.amber_ratio) == ("approval", 3, 0.5)
+
+
+def test_an_amber_clock_warns_the_team_lead_once_before_the_breach(team_lead):
+    from django_celery_beat.models import PeriodicTask
+
+    from notifications.models import Notice
+
+    assert PeriodicTask.objects.filter(task="casework.tasks.warn_amber_clocks").exists()
+    application = case_in("submitted")
+    amber_day = next(
+        d
+        for d in range(1, 15)
+        if open_cases(now=datetime.datetime.fromisoformat(later(d)))[0].clock.colour == "amber"
+    )
+    assert tasks.warn_amber_clocks(later(amber_day - 1)) == 0  # still green
+    assert tasks.warn_amber_clocks(later(amber_day)) == 1
+    tasks.warn_amber_clocks(later(amber_day))  # the beat runs twice: no second notice
+    notice = Notice.objects.get(recipient=team_lead)
+    assert "[SLA 임박]" in notice.subject and application.institution.name in notice.subject
+    assert notice.link == reverse("admin:applications_application_change", args=[application.pk])
+    assert [m.to for m in mail.outbox] == [["lead-approval@centre.kr"]]
