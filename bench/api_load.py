@@ -95,7 +95,9 @@ class Server:
             "DATABASE_URL": db_url,
             "CONN_MAX_AGE": os.environ.get("CONN_MAX_AGE", "60"),
             "REDIS_CACHE_URL": redis_cache_url(),
-            "API_RATE_PER_TOKEN": "100000000/min",
+            # Per second: DRF keeps every request of the window in the cache entry, so a per-minute
+            # rate high enough not to trip would make each request (un)pickle thousands of stamps.
+            "API_RATE_PER_TOKEN": "1000000/s",
             "LOG_LEVEL": "ERROR",
         }
         self.process: subprocess.Popen | None = None
