@@ -256,6 +256,9 @@ def world_ids(application):
     return sorted(ids)
 
 
+OBJECT_ROUTE = re.compile(r"<(?:\w+:)?\w*pk>|\(\?P<pk>|<int:\w+>")
+
+
 def try_everything(web, api, application, *, admin_refused: bool):
     """GET every URL with the web and API client; POST every admin action. Returns the count."""
     ids = world_ids(application)
@@ -267,6 +270,13 @@ def try_everything(web, api, application, *, admin_refused: bool):
             assert_no_leak(response, url)
             if admin_refused and route.startswith("admin/") and route != "admin/login/":
                 assert response.status_code in (302, 403, 404), (url, response.status_code)
+            if (
+                OBJECT_ROUTE.search(route)
+                and not route.startswith("admin/")
+                and not is_public(route)
+            ):
+                # an object of somebody else: refused, never an empty page of it
+                assert response.status_code in (302, 403, 404, 405), (url, response.status_code)
     user = web.session.get("_auth_user_id") and get_user_model().objects.get(
         pk=web.session["_auth_user_id"]
     )
