@@ -28,7 +28,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {
     "full": {"seconds": 15, "connections": [1, 8], "threads": 2, "workers": None},
-    "tiny": {"seconds": 3, "connections": [2], "threads": 1, "workers": 2},
+    "tiny": {"seconds": 2, "connections": [2], "threads": 1, "workers": 2},
 }
 HEADERS = {"X-Forwarded-Proto": "https"}
 
