@@ -129,3 +129,50 @@ def test_api_token_requests_write_last_used_once_a_minute(
     with django_assert_num_queries(4):
         assert client.get(url, **headers).status_code == 200
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first_use
+
+
+def grow_operations(member, n):
+    """n more sub-merchants, usage days and invoices of the member's institution."""
+    import datetime
+
+    from operations.models import SubMerchant
+
+    from .factories import valid_brn
+    from .operations_factories import DailyUsageFactory, overdue_invoice
+
+    for k in range(n):
+        SubMerchant.objects.create(
+            institution=member.institution,
+            name=f"하위사업자 {k}",
+            business_registration_number=valid_brn(),
+            business_description="온라인 쇼핑몰",
+            submitted_by=member.user,
+        )
+        DailyUsageFactory(institution=member.institution, day=datetime.date(2026, 9, 1 + k))
+        overdue_invoice(
+            member.institution,
+            datetime.date(2025, 1 + k, 1),
+            due_on=datetime.date(2026, 1, 1),
+        )
+
+
+OPERATIONS_API = {
+    "sub-merchants": ("/api/v1/sub-merchants/", 1),
+    "usage": ("/api/v1/usage/?month=2026-09", 1),
+    "invoices": ("/api/v1/invoices/", 2),  # + the lines (one prefetch)
+}
+
+
+@pytest.mark.parametrize("size", [1, 8])
+@pytest.mark.parametrize("endpoint", sorted(OPERATIONS_API))
+def test_api_operations_lists_have_a_fixed_query_count(
+    endpoint, size, member, application, django_assert_num_queries
+):
+    grow_operations(member, size)
+    client = APIClient()
+    client.force_authenticate(member.user)
+    url, budget = OPERATIONS_API[endpoint]
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.json()) == size
