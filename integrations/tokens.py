@@ -5,6 +5,7 @@ import hashlib
 import secrets
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,18 +78,19 @@ def revoke_token(*, token: ApiToken, by) -> ApiToken:
 
 
 def token_for_key(key: str) -> ApiToken | None:
+    # The acting member must still belong to the institution with write rights (same query).
+    acting_member = Membership.objects.filter(
+        institution=OuterRef("institution"),
+        user=OuterRef("acting_user"),
+        role__in=["admin", "editor"],
+    )
     token = (
         ApiToken.objects.active()
         .select_related("institution", "acting_user")
-        .filter(key_hash=hash_key(key))
+        .filter(Exists(acting_member), key_hash=hash_key(key))
         .first()
     )
     if token is None:
-        return None
-    # The acting member must still belong to the institution with write rights.
-    if not token.institution.memberships.filter(
-        user=token.acting_user, role__in=["admin", "editor"]
-    ).exists():
         return None
     now = timezone.now()
     # A write on every API call costs more than the rest of a read request; to the minute is enough.

@@ -170,6 +170,15 @@ def test_token_of_removed_member_stops_working(issued, member):
     assert bearer(issued["key"]).get("/api/v1/applications/").status_code == 401
 
 
+def test_token_stops_working_when_its_member_is_made_a_viewer(issued, member):
+    member.role = "viewer"
+    member.save()
+    assert bearer(issued["key"]).get("/api/v1/applications/").status_code == 401
+    member.role = "editor"
+    member.save()
+    assert bearer(issued["key"]).get("/api/v1/applications/").status_code == 200
+
+
 def test_schema_is_generated_and_documents_the_actions(client):
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200

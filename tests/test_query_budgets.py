@@ -121,12 +121,12 @@ def test_api_token_requests_write_last_used_once_a_minute(
     client = APIClient()
     url = f"/api/v1/applications/{application.pk}/"
     headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
-    # token + membership check + last-use write + application + timeline
-    with django_assert_num_queries(5):
+    # token with its membership check + last-use write + application + timeline
+    with django_assert_num_queries(4):
         assert client.get(url, **headers).status_code == 200
     first_use = ApiToken.objects.get(pk=token.pk).last_used_at
     assert first_use is not None
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(url, **headers).status_code == 200
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first_use
 
