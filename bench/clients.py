@@ -14,3 +14,19 @@ def mfa_session_client(user) -> Client:
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
     return client
+
+
+def production_like_settings():
+    """What a request sees in production, for the test client: DEBUG off, no real e-mail.
+
+    Not `setup_test_environment()`: it instruments every template render for the test client
+    (a signal and a context copy per template), which production does not pay; measured here it
+    added up to 60 % to the CPU time of the admin changelist."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    return override_settings(
+        DEBUG=False,
+        ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    )

@@ -10,14 +10,13 @@ sub-merchants and a year of usage; the detail pages show the first. The dashboar
 for a user of 50 institutions (a consultant filing for many), the generator's owner.
 """
 
-import contextlib
 import statistics
 import time
 
 from django.core.management import call_command
 from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.models import Application, Institution
@@ -46,11 +45,6 @@ def ensure_database() -> None:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')
     call_command("migrate", verbosity=0)
-
-
-def setup_environment() -> None:
-    with contextlib.suppress(RuntimeError):  # another benchmark in this run already did it
-        setup_test_environment()
 
 
 def users():
@@ -171,7 +165,8 @@ def targets(owner, staff, token: str) -> list[tuple[str, Client, str, dict]]:
 
 
 def run(scale: str = "full") -> list[dict]:
-    setup_environment()
+    from .clients import production_like_settings
+
     ensure_database()
     owner, staff = users()
     generate(owner=owner, staff=staff, scale=scale)
@@ -179,7 +174,7 @@ def run(scale: str = "full") -> list[dict]:
     token = api_token(member)
     rows = []
     bare = None
-    with override_settings(DEBUG=False):
+    with production_like_settings():
         for name, client, url, headers in targets(member, staff, token):
             result = measure(client, url, RUNS[scale], headers)
             bare = bare or result

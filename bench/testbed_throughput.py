@@ -10,7 +10,6 @@ Run on PostgreSQL: `DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench make b
 created and migrated on first use); without it the run uses the SQLite file of the embedded default.
 """
 
-import contextlib
 import json
 import secrets
 import statistics
@@ -18,7 +17,7 @@ import time
 
 from django.db import connection, reset_queries
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.test.utils import CaptureQueriesContext
 
 from applications.models import Application
 from testbed import keys
@@ -31,11 +30,6 @@ from .pages import ensure_database
 WARMUP = {"full": 20, "tiny": 2}
 REQUESTS = {"full": 400, "tiny": 5}
 BENCH_EMAIL = "bench-testbed@example.kr"
-
-
-def _setup_environment() -> None:
-    with contextlib.suppress(RuntimeError):  # another benchmark in this run already did it
-        setup_test_environment()
 
 
 def _bench_member():
@@ -81,7 +75,13 @@ def measure(send, label: str, scale: str = "full") -> dict:
 
 
 def run(scale: str = "full") -> list[dict]:
-    _setup_environment()
+    from .clients import production_like_settings
+
+    with production_like_settings():
+        return _run(scale)
+
+
+def _run(scale: str) -> list[dict]:
     ensure_database()
     user, institution = _bench_member()
     browser = Client()
