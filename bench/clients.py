@@ -20,8 +20,8 @@ def production_like_settings():
     """What a request sees in production, for the test client: DEBUG off, no real e-mail.
 
     Not `setup_test_environment()`: it instruments every template render for the test client
-    (a signal and a context copy per template), which production does not pay; measured here it
-    added up to 60 % to the CPU time of the admin changelist."""
+    (a signal and a context copy per template), which production does not pay (5–10 % of the
+    admin changelist's CPU here)."""
     from django.conf import settings
     from django.test.utils import override_settings
 
