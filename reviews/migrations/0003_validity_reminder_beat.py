@@ -2,33 +2,16 @@
 
 from django.db import migrations
 
-NAME = "보안점검 결과 유효기간 만료 안내"
-TASK = "reviews.tasks.remind_security_check_validity"
-
-
-def create(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = CrontabSchedule.objects.get_or_create(
-        minute="10",
-        hour="8",
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-        timezone="Asia/Seoul",
-    )
-    PeriodicTask.objects.update_or_create(
-        name=NAME, defaults={"task": TASK, "crontab": schedule, "args": "[]"}
-    )
-
-
-def remove(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(task=TASK).delete()
+from openbanking_portal import beat_schedule
 
 
 class Migration(migrations.Migration):
-    dependencies = [
-        ("reviews", "0002_security_check_validity"),
-        ("django_celery_beat", "0019_alter_periodictasks_options"),
+    dependencies = [("reviews", "0002_security_check_validity"), beat_schedule.DEPENDENCY]
+    operations = [
+        beat_schedule.daily(
+            "보안점검 결과 유효기간 만료 안내",
+            "reviews.tasks.remind_security_check_validity",
+            hour=8,
+            minute=10,
+        )
     ]
-    operations = [migrations.RunPython(create, remove)]
