@@ -26,3 +26,15 @@ def log_action(
         reason=reason,
         data=data or {},
     )
+
+
+def state_history(lookup: str = "audit_entries"):
+    """Prefetch of the audit rows that changed an application's state, oldest first, as
+    `state_entries` (the SLA clocks and the review queue read nothing else)."""
+    from django.db.models import Prefetch
+
+    return Prefetch(
+        lookup,
+        queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
+        to_attr="state_entries",
+    )

@@ -28,20 +28,12 @@ class QueueAge:
 def waiting_for_decision():
     """Applications under decision, the one waiting longest first, with their state history
     (one prefetch query) for the review clock."""
-    from django.db.models import Prefetch
-
-    from .models import AuditEntry
+    from .audit import state_history
 
     return (
         Application.objects.filter(state__in=UNDER_DECISION)
         .select_related("institution")
-        .prefetch_related(
-            Prefetch(
-                "audit_entries",
-                queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
-                to_attr="state_entries",
-            )
-        )
+        .prefetch_related(state_history())
         .order_by("state_changed_at", "pk")
     )
 

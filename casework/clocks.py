@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
-from applications.models import Application, AuditEntry
+from applications.audit import state_history
+from applications.models import Application
 from policies.calendar import BusinessCalendar
 
 from .policy import sla_targets
@@ -39,13 +39,7 @@ def open_cases(*, now: datetime.datetime | None = None, calendar=None) -> list[O
     applications = (
         Application.objects.filter(state__in=list(CLOCK_OF_STATE))
         .select_related("institution")
-        .prefetch_related(
-            Prefetch(
-                "audit_entries",
-                queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
-                to_attr="state_entries",
-            )
-        )
+        .prefetch_related(state_history())
     )
     cases = []
     for application in applications:

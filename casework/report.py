@@ -10,10 +10,10 @@ import math
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from applications.models import Application, AuditEntry
+from applications.audit import state_history
+from applications.models import Application
 from policies.calendar import BusinessCalendar
 
 from .clocks import history_of
@@ -64,13 +64,7 @@ def summarise(durations: dict[tuple[str, str], list[int]], targets_of) -> list[R
 
 def sla_report(*, year: int | None = None, calendar=None) -> list[ReportRow]:
     calendar = calendar or BusinessCalendar.current()
-    applications = Application.objects.prefetch_related(
-        Prefetch(
-            "audit_entries",
-            queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
-            to_attr="state_entries",
-        )
-    ).only("pk", "state")
+    applications = Application.objects.prefetch_related(state_history()).only("pk", "state")
     durations: dict[tuple[str, str], list[int]] = {}
     for application in applications:
         for done in completed_clocks(history_of(application), calendar):

@@ -8,10 +8,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications.models import Application, AuditEntry
+from applications.audit import state_history
+from applications.models import Application
 from policies.calendar import BusinessCalendar
 
 from .clocks import history_of
@@ -83,13 +84,7 @@ def open_escalations(
             | Q(step=BANK_NEGOTIATION, window_open=True)
         )
         .select_related("application__institution")
-        .prefetch_related(
-            Prefetch(
-                "application__audit_entries",
-                queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
-                to_attr="state_entries",
-            )
-        )
+        .prefetch_related(state_history("application__audit_entries"))
         .order_by("created_at", "id")
     )
     leads = team_leads_by_step()
