@@ -18,11 +18,16 @@ class PolicyKind(models.TextChoices):
 class PolicyVersionQuerySet(models.QuerySet):
     def in_force(self, kind: str, on=None) -> "PolicyVersion":
         """The version of `kind` whose effective date is the latest one not after `on`."""
+        from .memo import remembered
+
         on = on or timezone.localdate()
-        version = (
-            self.filter(kind=kind, effective_from__lte=on)
-            .order_by("-effective_from", "-id")
-            .first()
+        version = remembered(
+            (self.db, kind, on),
+            lambda: (
+                self.filter(kind=kind, effective_from__lte=on)
+                .order_by("-effective_from", "-id")
+                .first()
+            ),
         )
         if version is None:
             raise PolicyVersion.DoesNotExist(f"no {kind} policy in force on {on}")

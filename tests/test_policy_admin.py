@@ -67,3 +67,35 @@ def test_broken_scoring_table_is_refused(staff_client):
     assert response.status_code == 200
     assert "정책 값 오류" in response.content.decode()
     assert not PolicyVersion.objects.filter(effective_from="2030-01-01").exists()
+
+
+def test_a_request_reads_each_policy_once_and_sees_a_version_saved_during_it(
+    db, rf, django_assert_num_queries
+):
+    from django.http import HttpResponse
+    from django.utils import timezone
+
+    from policies.memo import PolicyMemoMiddleware
+
+    seen = []
+
+    def view(request):
+        with django_assert_num_queries(1):
+            first = PolicyVersion.objects.in_force("review_targets")
+            again = PolicyVersion.objects.in_force("review_targets")
+        again.data["changed_by_a_caller"] = True  # a caller's change stays its own
+        assert "changed_by_a_caller" not in PolicyVersion.objects.in_force("review_targets").data
+        PolicyVersion.objects.create(
+            kind="review_targets",
+            effective_from=timezone.localdate(),
+            data={**first.data, "approval_business_days": 99},
+        )
+        seen.append(PolicyVersion.objects.in_force("review_targets").data["approval_business_days"])
+        return HttpResponse()
+
+    PolicyMemoMiddleware(view)(rf.get("/"))
+    assert seen == [99]
+    # Outside a request nothing is remembered: every call reads the database.
+    with django_assert_num_queries(2):
+        PolicyVersion.objects.in_force("review_targets")
+        PolicyVersion.objects.in_force("review_targets")
