@@ -330,7 +330,7 @@ class GuaranteeArrangementAdmin(admin.ModelAdmin):
         "fell_back_to_centre",
     )
     list_filter = ("kind", "fell_back_to_centre")
-    list_select_related = ("contract__application__institution",)
+    list_select_related = ("contract__application__institution", "contract__main_bank")
     readonly_fields = (
         "contract",
         "kind",

@@ -143,6 +143,14 @@ UNRELATED_PERMISSIONS = ("policies.view_policyversion", "contracts.view_bank")
 def rich_world(world, django_capture_on_commit_callbacks):
     """Institution A with an application in each later step: a signed contract, a security check by
     its agency, a sub-merchant and an invoice — each a place where A's data could leak."""
+    owner, application = world
+    add_later_steps(owner, application)
+    return owner, application
+
+
+def add_later_steps(owner, application):
+    """A's sister institutions with a signed contract and a security check, and A's sub-merchant and
+    invoice (also used to grow the data in the query-count tests)."""
     import datetime
 
     from contracts.preparation import prepare_signed_contract
@@ -154,7 +162,6 @@ def rich_world(world, django_capture_on_commit_callbacks):
     from .operations_factories import overdue_invoice
     from .reviews_support import AgencyFactory, upload
 
-    owner, application = world
     institution = owner.institution
     # One application in progress per institution: the later steps belong to A's sister institutions.
     contract_owner = MembershipFactory(user=owner.user, institution__name=f"{SECRET_NAME}-계약")
@@ -190,7 +197,6 @@ def rich_world(world, django_capture_on_commit_callbacks):
         submitted_by=owner.user,
     )
     overdue_invoice(institution, datetime.date(2026, 1, 1), due_on=datetime.date(2026, 2, 1))
-    return owner, application
 
 
 def all_concrete_urls(ids):
