@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from applications.audit import log_action
 
 from .clocks import open_cases
-from .models import TEAM_LEAD_GROUPS, Escalation
+from .models import TEAM_LEAD_GROUPS, Escalation, SlaStep
 
 
 def escalate_breaches(*, now: datetime.datetime | None = None, calendar=None) -> list[Escalation]:
@@ -117,6 +117,8 @@ def warn_amber_clocks(*, now: datetime.datetime | None = None, calendar=None) ->
         clock, application = case.clock, case.application
         if clock.colour != Colour.AMBER:
             continue
+        if clock.step == SlaStep.SUPPLEMENT:
+            remind_supplement_due(application, clock)
         recipients = team_leads(clock.step)
         if not recipients:
             continue
@@ -144,3 +146,30 @@ def warn_amber_clocks(*, now: datetime.datetime | None = None, calendar=None) ->
         )
         warned += 1
     return warned
+
+
+def remind_supplement_due(application, clock) -> int:
+    """The applicant's own clock: tell the institution's members that the supplement is due soon,
+    with the application page to answer from (once per supplement request)."""
+    from notifications.models import Category
+    from notifications.services import institution_recipients, notify
+
+    values = {
+        "reference": application.reference,
+        "left": max(clock.target - clock.elapsed, 0),
+    }
+    return notify(
+        institution_recipients(application.institution),
+        category=Category.REVIEW_REQUEST,
+        subject=lambda: _("[오픈뱅킹센터] 보완 제출 기한 임박 (%(reference)s)") % values,
+        body=lambda: (
+            _(
+                "이용신청 %(reference)s의 보완 제출 기한이 %(left)s영업일 남았습니다. 기한 안에 "
+                "요청받은 항목을 보완해 다시 제출하세요."
+            )
+            % values
+        ),
+        link=reverse("application_detail", args=[application.pk]),
+        application=application,
+        key=f"supplement-due:{application.pk}:{clock.started_on.isoformat()}",
+    )

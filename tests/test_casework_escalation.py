@@ -212,3 +212,38 @@ def test_an_amber_clock_warns_the_team_lead_once_before_the_breach(team_lead):
     assert "[SLA 임박]" in notice.subject and application.institution.name in notice.subject
     assert notice.link == reverse("admin:applications_application_change", args=[application.pk])
     assert [m.to for m in mail.outbox] == [["lead-approval@centre.kr"]]
+
+
+def test_an_amber_supplement_clock_reminds_the_applicant_with_the_page_to_answer_from(db):
+    from notifications.models import Notice
+
+    from .factories import MembershipFactory
+
+    member = MembershipFactory()
+    application = case_in("submitted", institution=member.institution)
+    entered(application, "supplement_requested")
+    ApplicationFactory._meta.model.objects.filter(pk=application.pk).update(
+        state="supplement_requested"
+    )
+    amber_day = next(
+        d
+        for d in range(1, 30)
+        if open_cases(now=datetime.datetime.fromisoformat(later(d)))[0].clock.colour == "amber"
+    )
+    tasks.warn_amber_clocks(later(amber_day - 1))
+    assert not Notice.objects.filter(recipient=member.user).exists()
+    tasks.warn_amber_clocks(later(amber_day))
+    tasks.warn_amber_clocks(later(amber_day))  # once per supplement request
+    notice = Notice.objects.get(recipient=member.user)
+    assert application.reference in notice.subject
+    assert notice.link == reverse("application_detail", args=[application.pk])
+    assert member.user.email in mail.outbox[-1].to
+    from django.test import Client
+
+    owner, stranger = Client(), Client()
+    owner.force_login(member.user)
+    stranger.force_login(MembershipFactory().user)
+    opened = owner.get(reverse("notifications:open", args=[notice.pk]))
+    assert opened.status_code == 302 and opened.url == notice.link
+    assert owner.get(notice.link).status_code == 200
+    assert stranger.get(reverse("notifications:open", args=[notice.pk])).status_code == 404
