@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 class Category(models.TextChoices):
     STATE_CHANGE = "state_change", _("신청 상태 변경")
     REVIEW_REQUEST = "review_request", _("심사·점검 요청 및 결과")
-    SLA = "sla", _("SLA 초과 (센터)")
+    SLA = "sla", _("SLA 임박·초과 (센터)")
     SECURITY_VALIDITY = "security_validity", _("보안점검 유효기간")
     BILLING = "billing", _("수수료 청구·납부")
     MONITORING = "monitoring", _("이용 모니터링 안내")
