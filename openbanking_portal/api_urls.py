@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("contracts.contract_api_urls")),
     path("", include("integrations.api_urls")),
     path("", include("operations.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
