@@ -100,3 +100,15 @@ STAFF_PERMISSIONS += [
 
 # What was sent (issue 10 item 4): the read-only notice log.
 STAFF_PERMISSIONS += ["notifications.view_notice"]
+
+
+def staff_may(user, perm: str) -> bool:
+    """A member of the centre's staff holding `perm` (app_label.codename). Being staff alone
+    grants nothing: without the permission a staff user is treated like any other user."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(perm)
+    )

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import Application, State
 from openbanking_portal.errors import NotAllowed, PortalError
@@ -37,10 +38,6 @@ def levels_for(decision: str) -> tuple[list[str], ApprovalChain | None]:
     return list(chain.levels), chain
 
 
-def _has(user, perm: str) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff and user.has_perm(perm))
-
-
 def decide(*, application, decision: str, by, comment: str = "", reason: str = "", apply=None):
     """Record the level `by` is entitled to (the next pending one, four-eyes) and, on the last
     level, carry out the decision (`apply(by)` for non-lifecycle decisions such as signing)."""
@@ -58,7 +55,7 @@ def decide(*, application, decision: str, by, comment: str = "", reason: str = "
         perm = levels[level - 1]
         # unconfigured: the transition's own permission check decides, exactly as before
         enforce = chain is not None or len(levels) > 1
-        if enforce and not _has(by, perm):
+        if enforce and not staff_may(by, perm):
             raise NotAllowed(_("%(level)d단계 결재 권한이 없습니다.") % {"level": level})
         if any(r.reviewer_id == by.pk for r in pending):
             raise NotAllowed(_("앞 단계를 결재한 사람은 다음 단계를 결재할 수 없습니다."))

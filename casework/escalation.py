@@ -14,6 +14,7 @@ from applications.audit import log_action
 
 from .clocks import open_cases
 from .models import TEAM_LEAD_GROUPS, Escalation, SlaStep
+from .sla import Colour
 
 
 def escalate_breaches(*, now: datetime.datetime | None = None, calendar=None) -> list[Escalation]:
@@ -67,9 +68,6 @@ def team_leads(step: str) -> list:
 def notify_team_lead(*, escalation_id: int) -> int:
     """Notify the team lead once, in the portal and by e-mail, with a link to the case's admin page
     (compare-and-swap on notified_at; the broker may deliver twice)."""
-    from notifications.models import Category
-    from notifications.services import notify
-
     escalation = Escalation.objects.select_related("application__institution").get(pk=escalation_id)
     if escalation.notified_at is not None:
         return 0
@@ -79,39 +77,48 @@ def notify_team_lead(*, escalation_id: int) -> int:
     )
     if not claimed or not recipients:
         return 0
-    application = escalation.application
+    return _tell_team_leads(
+        recipients,
+        escalation.application,
+        step=escalation.step,
+        target=escalation.target_days,
+        elapsed=escalation.elapsed_days,
+        subject=lambda: _("[SLA 초과] %(institution)s — %(step)s"),
+        body=lambda: _(
+            "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 목표 %(target)s영업일을 넘겨 "
+            "%(elapsed)s영업일째입니다. 관리자 화면의 SLA 현황에서 확인하세요."
+        ),
+        key=f"escalation:{escalation.pk}",
+    )
+
+
+def _tell_team_leads(recipients, application, *, step, target, elapsed, subject, body, key) -> int:
+    """A notice about one case's SLA clock to the step's team leads, linking to the case's admin
+    page. `subject` and `body` give the (translated) templates, filled in each lead's language."""
+    from notifications.models import Category
+    from notifications.services import notify
+
     values = {
         "institution": application.institution.name,
         "pk": application.pk,
-        "step": escalation.get_step_display(),
-        "target": escalation.target_days,
-        "elapsed": escalation.elapsed_days,
+        "step": SlaStep(step).label,
+        "target": target,
+        "elapsed": elapsed,
     }
     return notify(
         recipients,
         category=Category.SLA,
-        subject=lambda: _("[SLA 초과] %(institution)s — %(step)s") % values,
-        body=lambda: (
-            _(
-                "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 목표 %(target)s영업일을 넘겨 "
-                "%(elapsed)s영업일째입니다. 관리자 화면의 SLA 현황에서 확인하세요."
-            )
-            % values
-        ),
+        subject=lambda: subject() % values,
+        body=lambda: body() % values,
         link=reverse("admin:applications_application_change", args=[application.pk]),
         application=application,
-        key=f"escalation:{escalation.pk}",
+        key=key,
     )
 
 
 def warn_amber_clocks(*, now: datetime.datetime | None = None, calendar=None) -> int:
     """Tell the step's team lead once per stretch when a clock turns amber (near its target), so
     the case can be picked up before it breaches. Returns the number of cases warned about."""
-    from notifications.models import Category
-    from notifications.services import notify
-
-    from .sla import Colour
-
     warned = 0
     for case in open_cases(now=now, calendar=calendar):
         clock, application = case.clock, case.application
@@ -122,26 +129,17 @@ def warn_amber_clocks(*, now: datetime.datetime | None = None, calendar=None) ->
         recipients = team_leads(clock.step)
         if not recipients:
             continue
-        values = {
-            "institution": application.institution.name,
-            "pk": application.pk,
-            "step": Escalation(step=clock.step).get_step_display(),
-            "target": clock.target,
-            "elapsed": clock.elapsed,
-        }
-        notify(
+        _tell_team_leads(
             recipients,
-            category=Category.SLA,
-            subject=lambda v=values: _("[SLA 임박] %(institution)s — %(step)s") % v,
-            body=lambda v=values: (
-                _(
-                    "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 %(elapsed)s영업일째로, "
-                    "목표 %(target)s영업일에 가까워졌습니다."
-                )
-                % v
+            application,
+            step=clock.step,
+            target=clock.target,
+            elapsed=clock.elapsed,
+            subject=lambda: _("[SLA 임박] %(institution)s — %(step)s"),
+            body=lambda: _(
+                "%(institution)s의 이용신청(%(pk)s)이 %(step)s 단계에서 %(elapsed)s영업일째로, "
+                "목표 %(target)s영업일에 가까워졌습니다."
             ),
-            link=reverse("admin:applications_application_change", args=[application.pk]),
-            application=application,
             key=f"sla-amber:{application.pk}:{clock.step}:{clock.started_on.isoformat()}",
         )
         warned += 1

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import Application
 from applications.models.application import State
@@ -162,7 +163,7 @@ def notify_staff_of_warnings(*, warning_ids: list[int]) -> int:
 
 
 def _check(by) -> None:
-    if not (by and by.is_authenticated and by.is_staff and by.has_perm(PERMISSION)):
+    if not staff_may(by, PERMISSION):
         raise NotAllowed(_("모니터링 경고를 처리할 권한이 없습니다."))
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import Application, State
 from applications.models.application import is_editing_member
@@ -88,7 +89,7 @@ def check_limits(*, usage_limit_krw: int, daily_withdrawal_limit_krw: int) -> No
 
 
 def can_view_full_account_number(user) -> bool:
-    return bool(user.is_authenticated and user.is_staff and user.has_perm(FULL_NUMBER_PERMISSION))
+    return staff_may(user, FULL_NUMBER_PERMISSION)
 
 
 def account_number_for(user, digits: str) -> str:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import State
 from openbanking_portal.errors import NotAllowed, PortalError
@@ -27,7 +28,7 @@ def missing_for_signature(contract: Contract) -> list[str]:
 
 
 def record_signature(*, application, by, main_bank=None) -> Contract:
-    if not (by.is_staff and by.has_perm("applications.advance_application")):
+    if not staff_may(by, "applications.advance_application"):
         raise NotAllowed(_("계약 체결을 기록할 권한이 없습니다."))
     from .documents import issue_document
 

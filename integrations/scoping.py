@@ -1,6 +1,7 @@
 """Which objects an API request may see: a token sees its own institution only; a session sees what the
 web pages show the same user (Application.objects.visible_to)."""
 
+from accounts.roles import staff_may
 from applications.models import Application, Institution
 
 from .models import ApiToken
@@ -9,7 +10,7 @@ from .models import ApiToken
 def institutions_for(request):
     if isinstance(request.auth, ApiToken):
         return Institution.objects.filter(pk=request.auth.institution_id)
-    if request.user.is_staff and request.user.has_perm("applications.view_institution"):
+    if staff_may(request.user, "applications.view_institution"):
         return Institution.objects.all()
     return Institution.objects.of_user(request.user)
 

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import Institution, Membership
 from openbanking_portal.errors import NotAllowed
@@ -24,7 +25,7 @@ def hash_key(key: str) -> str:
 
 
 def can_manage_tokens(*, institution: Institution, user) -> bool:
-    if user.is_staff and user.has_perm("integrations.add_apitoken"):
+    if staff_may(user, "integrations.add_apitoken"):
         return True
     return institution.memberships.filter(user=user, role=Membership.Role.ADMIN).exists()
 

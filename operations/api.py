@@ -6,6 +6,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts.roles import staff_may
 from applications.models import Institution
 from integrations.scoping import institutions_for
 
@@ -51,7 +52,7 @@ class UsageViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=UsageImportSerializer, responses={201: None, 200: None})
     def create(self, request):
-        if not (request.user.is_staff and request.user.has_perm("operations.add_usageimport")):
+        if not staff_may(request.user, "operations.add_usageimport"):
             raise PermissionDenied(_("이용실적을 등록할 권한이 없습니다."))
         data = UsageImportSerializer(data=request.data)
         data.is_valid(raise_exception=True)

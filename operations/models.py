@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StaffDecision
+from accounts.roles import staff_may
 
 
 class UsageApi(models.TextChoices):
@@ -112,7 +113,7 @@ class InvoiceQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff and user.has_perm("operations.view_invoice"):
+        if staff_may(user, "operations.view_invoice"):
             return self
         return self.filter(institution__memberships__user=user)
 
@@ -245,7 +246,7 @@ class SubMerchantQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff and user.has_perm("operations.view_submerchant"):
+        if staff_may(user, "operations.view_submerchant"):
             return self
         return self.filter(institution__memberships__user=user)
 

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.lifecycle import apply_transition
 from applications.models import Application
@@ -22,7 +23,7 @@ PERMISSION = "applications.suspend_application"
 
 
 def _check(by) -> None:
-    if not (by and by.is_authenticated and by.is_staff and by.has_perm(PERMISSION)):
+    if not staff_may(by, PERMISSION):
         raise NotAllowed(_("이용중지·해지를 처리할 권한이 없습니다."))
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.roles import staff_may
 from applications.audit import log_action
 from applications.models import Application, Institution
 from applications.models.application import CLOSED_STATES
@@ -175,7 +176,7 @@ def _screen(institution, description: str, answers: Mapping, rules: Mapping) -> 
 
 def decide(*, sub_merchant: SubMerchant, by, approve: bool, note: str = "") -> SubMerchant:
     """The centre's prior approval (or rejection, with a note)."""
-    if not (by.is_authenticated and by.is_staff and by.has_perm(DECIDE_PERMISSION)):
+    if not staff_may(by, DECIDE_PERMISSION):
         raise NotAllowed(_("하위사업자를 승인할 권한이 없습니다."))
     note = (note or "").strip()
     if not approve and not note:

@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch
 
+from accounts.roles import staff_may
+
 from .models import (
     CheckKind,
     CheckStatus,
@@ -86,7 +88,7 @@ def checks_visible_to(user):
 
     if not user.is_authenticated:
         return SecurityCheck.objects.none()
-    if user.is_staff and user.has_perm("reviews.view_securitycheck"):
+    if staff_may(user, "reviews.view_securitycheck"):
         return SecurityCheck.objects.all()
     ids = SecurityCheck.objects.filter(
         Q(application__institution__memberships__user=user) | Q(agency__memberships__user=user)
@@ -99,7 +101,7 @@ def checklist_items_visible_to(user):
 
     if not user.is_authenticated:
         return ChecklistItem.objects.none()
-    if user.is_staff and user.has_perm("reviews.view_checklistitem"):
+    if staff_may(user, "reviews.view_checklistitem"):
         return ChecklistItem.objects.all()
     return ChecklistItem.objects.filter(round__application__institution__memberships__user=user)
 

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from accounts.roles import staff_may
+
 from .institution import Institution
 
 
@@ -95,9 +97,7 @@ def is_editing_member(application: "Application", user) -> bool:
 
 def staff_with(perm: str):
     def check(application: "Application", user) -> bool:
-        return bool(
-            user.is_authenticated and user.is_active and user.is_staff and user.has_perm(perm)
-        )
+        return staff_may(user, perm)
 
     check.__name__ = f"staff_with_{perm.split('.')[-1]}"
     return check
@@ -203,7 +203,7 @@ class ApplicationQuerySet(models.QuerySet):
         (STYLE §7). Staff without the permission are treated like any other user."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_staff and user.has_perm("applications.view_application"):
+        if staff_may(user, "applications.view_application"):
             return self
         return self.filter(institution__memberships__user=user)
 
