@@ -16,6 +16,7 @@ def admin_login(request):
 
 
 admin.site.site_header = _("오픈뱅킹센터 이용기관 관리")
+admin.site.enable_nav_sidebar = False
 admin.site.site_title = _("오픈뱅킹센터")
 admin.site.index_title = _("이용기관 심사·계약 관리")
 
