@@ -16,7 +16,7 @@ def mfa_session_client(user) -> Client:
     return client
 
 
-def production_like_settings():
+def production_like_settings(**overrides):
     """What a request sees in production, for the test client: DEBUG off, no real e-mail.
 
     Not `setup_test_environment()`: it instruments every template render for the test client
@@ -29,4 +29,5 @@ def production_like_settings():
         DEBUG=False,
         ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        **overrides,
     )

@@ -8,7 +8,7 @@ import pytest
 
 from bench import __main__ as runner
 from bench import api_load, scale_data
-from bench.pages import users
+from bench.pages import BARE, users
 
 pytestmark = pytest.mark.django_db
 
@@ -53,9 +53,14 @@ def test_page_benchmark_measures_every_page_beside_the_bare_view(results):
     rows = [r for r in rows_of(results, "pages") if "median_ms" in r]
     by_page = {r["page"]: r for r in rows}
     assert rows[0]["page"].startswith("bare view") and rows[0]["queries"] == 0
+    # One bare view per kind, authenticated as its pages are: session + user, + MFA gate, token.
+    bare = {r["kind"]: r for r in rows if r["page"] in BARE.values()}
+    assert set(bare) == {"anonymous", "applicant", "staff", "api"}
+    assert bare["applicant"]["queries"] >= 2 and bare["api"]["queries"] >= 1
     for page in ("applicant dashboard", "admin change page", "staff dashboard"):
-        assert by_page[page]["queries"] > 0 and by_page[page]["x_bare"] > 0
-    assert any(name.startswith("API ") for name in by_page)
+        assert by_page[page]["queries"] > bare[by_page[page]["kind"]]["queries"]
+        assert by_page[page]["x_bare"] > 0 and by_page[page]["x_healthz"] > 0
+    assert any(name.startswith("API ") and r["kind"] == "api" for name, r in by_page.items())
 
 
 def test_billing_and_pdf_and_testbed_benchmarks_run(results):
