@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,19 @@ from .submerchants import self_check_items
 
 ANSWERS = [("no", _("해당 없음")), ("yes", _("해당")), ("unsure", _("판단 불가 (센터 판단 요청)"))]
 ANSWER_VALUE = {"no": False, "yes": True, "unsure": None}
+
+
+class Answer(NamedTuple):
+    value: str
+    label: str
+    id: str
+    checked: bool
+
+
+class SelfCheckQuestion(NamedTuple):
+    field: forms.BoundField
+    answers: list[Answer]
+    invalid: bool
 
 
 class SubMerchantForm(forms.Form):
@@ -19,6 +34,24 @@ class SubMerchantForm(forms.Form):
             self.fields[f"check_{code}"] = forms.ChoiceField(
                 label=label, choices=ANSWERS, widget=forms.RadioSelect
             )
+
+    def self_check_questions(self) -> list[SelfCheckQuestion]:
+        """The self-check items as radio groups, for the page to write out itself.
+
+        Through Django's widget templates (three nested templates per answer) the dozen groups were
+        most of the page's time; here each answer's id, label and checked state are worked out once.
+        """
+        labels = [(value, str(label)) for value, label in ANSWERS]
+        questions = []
+        for code, _label in self.items:
+            field = self[f"check_{code}"]
+            current, base_id = field.value(), field.auto_id
+            answers = [
+                Answer(value, label, f"{base_id}_{i}", value == current)
+                for i, (value, label) in enumerate(labels)
+            ]
+            questions.append(SelfCheckQuestion(field, answers, bool(field.errors)))
+        return questions
 
     def self_check(self) -> dict:
         return {

@@ -95,6 +95,24 @@ def test_a_sub_merchant_declared_excluded_is_refused(applicant_client, efinance)
     assert not SubMerchant.objects.exists()
 
 
+def test_a_failed_submission_keeps_what_was_typed_and_answered(applicant_client, efinance):
+    first, second = (code for code, _label in submerchants.self_check_items()[:2])
+    data = form_data(name="동네서점 <본점>", **{f"check_{second}": "unsure"})
+    del data[f"check_{first}"]
+    page = applicant_client.post(sub_url(efinance), data)
+    assert page.status_code == 200 and not SubMerchant.objects.exists()
+    body = page.content.decode()
+    assert 'value="동네서점 &lt;본점&gt;"' in body
+    assert (
+        f'name="check_{second}" value="unsure" required id="id_check_{second}_2" checked>'
+    ) in body
+    assert f'name="check_{second}" value="no" required id="id_check_{second}_0">' in body
+    # The unanswered question is marked for the reader and for assistive technology.
+    assert f'<fieldset class="field has-error" id="id_check_{first}">' in body
+    assert f'value="no" required id="id_check_{first}_0" aria-invalid="true">' in body
+    assert body.count('role="alert"') == 1
+
+
 def test_screening_flags_an_excluded_business_for_staff(applicant_client, efinance):
     applicant_client.post(sub_url(efinance), form_data(business_description="P2P 대부중개 플랫폼"))
     sub = SubMerchant.objects.get()
