@@ -87,8 +87,7 @@ def open_escalations(
         .prefetch_related(state_history("application__audit_entries"))
         .order_by("created_at", "id")
     )
-    leads = team_leads_by_step()
-    out = []
+    running = []
     for escalation in candidates:
         if escalation.step == BANK_NEGOTIATION:
             history = [(BANK_NEGOTIATION, escalation.started_on)]
@@ -102,15 +101,18 @@ def open_escalations(
             escalation.started_on,
         ):
             continue  # the case moved on, or waits on the applicant
-        out.append(
-            OpenEscalation(
-                escalation=escalation,
-                application=escalation.application,
-                step_label=str(escalation.get_step_display()),
-                elapsed=clock.elapsed,
-                target=clock.target,
-                team_leads=leads.get(escalation.step, []),
-            )
+        running.append((escalation, clock))
+    leads = team_leads_by_step() if running else {}
+    out = [
+        OpenEscalation(
+            escalation=escalation,
+            application=escalation.application,
+            step_label=str(escalation.get_step_display()),
+            elapsed=clock.elapsed,
+            target=clock.target,
+            team_leads=leads.get(escalation.step, []),
         )
+        for escalation, clock in running
+    ]
     out.sort(key=lambda e: (-e.days_over, e.application.pk))
     return out[:limit] if limit is not None else out

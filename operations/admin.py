@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from applications.models import Step
+from policies.models import PolicyKind
+from policies.services import read_in_force
 
 from . import payments, sanctions, selectors, submerchants, usage
 from .admin_views import DecisionButtonsMixin, decision_page, file_import_page
@@ -156,6 +158,9 @@ class InvoiceAdmin(admin.ModelAdmin):
     def dashboard_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        # The policies the page reads (size classes; review and SLA targets; the escalations'
+        # business calendar), in one query rather than one each.
+        read_in_force(PolicyKind.SIZE_CLASS, PolicyKind.REVIEW_TARGETS, PolicyKind.CALENDAR)
         data = selectors.dashboard()
         steps = list(Step)
         escalations = None

@@ -24,6 +24,18 @@ def remembered(key, read):
     return copy.deepcopy(memo[key])
 
 
+def is_open() -> bool:
+    return _memo.get() is not None
+
+
+def remember_many(answers: dict) -> None:
+    """Store answers read together (several policies in one query); earlier answers stay."""
+    memo = _memo.get()
+    if memo is not None:
+        for key, value in answers.items():
+            memo.setdefault(key, value)
+
+
 def forget(**kwargs) -> None:
     memo = _memo.get()
     if memo is not None:
