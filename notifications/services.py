@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -102,7 +102,7 @@ def notify(
 
     `link` is the site-relative path of the exact page; the e-mail carries it absolute. With a
     `key` the same event reaches each address once, however often the task runs. Returns the
-    number of e-mail messages sent (one per language, as before)."""
+    number of e-mail messages sent (one per address)."""
     targets = _targets(recipients)
     if key:
         done = set(
@@ -167,20 +167,42 @@ def notify(
         except IntegrityError:
             continue  # a concurrent delivery of the same task claimed these addresses
         _forget_unread(r.recipient_id for r in rows if r.in_portal)
-        if not to_email:
-            continue
-        try:
-            count = send_mail(subject_text, body_text, None, sorted(r.email for r in to_email))
-        except Exception:  # recorded as failed on each row: staff see it in the sent log
-            logger.exception("notice e-mail failed: %s", subject_text)
-            count, status = 0, EmailStatus.FAILED
-        else:
-            status = EmailStatus.SENT if count else EmailStatus.FAILED
-        sent += count
-        Notice.objects.filter(pk__in=[r.pk for r in to_email]).update(
-            emailed=status == EmailStatus.SENT, email_status=status, email_attempts=1
-        )
+        if to_email:
+            sent += _send_each(to_email, subject_text, body_text)
     return sent
+
+
+def _send_each(rows: list[Notice], subject: str, body: str) -> int:
+    """One message per address over one connection: recipients never see each other's addresses
+    (a notice may reach several institutions, a bank and the centre at once), and each row records
+    its own outcome."""
+    outcome = {}
+    try:
+        connection = get_connection()
+        connection.open()
+    except Exception:  # recorded as failed on each row: staff see it in the sent log
+        logger.exception("notice e-mail failed: %s", subject)
+        connection = None
+    for row in rows:
+        ok = False
+        if connection is not None:
+            try:
+                ok = (
+                    EmailMessage(subject, body, None, [row.email], connection=connection).send()
+                    == 1
+                )
+            except Exception:
+                logger.exception("notice e-mail failed: %s", subject)
+        outcome.setdefault(ok, []).append(row.pk)
+    if connection is not None:
+        connection.close()
+    for ok, pks in outcome.items():
+        Notice.objects.filter(pk__in=pks).update(
+            emailed=ok,
+            email_status=EmailStatus.SENT if ok else EmailStatus.FAILED,
+            email_attempts=1,
+        )
+    return len(outcome.get(True, []))
 
 
 MAX_EMAIL_ATTEMPTS = 5

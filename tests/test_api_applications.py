@@ -206,6 +206,11 @@ def test_throttling_counts_per_token(member, monkeypatch):
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min"})
     first = bearer(issue_token(institution=member.institution, by=member.user, name="a")[1])
     second = bearer(issue_token(institution=member.institution, by=member.user, name="b")[1])
-    assert [first.get("/api/v1/applications/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert [first.get("/api/v1/applications/").status_code for _ in range(4)] == [
+        200,
+        200,
+        200,
+        429,
+    ]
     assert first.get("/api/v1/applications/").json()["code"] == "throttled"
     assert second.get("/api/v1/applications/").status_code == 200

@@ -3,13 +3,13 @@
 import datetime
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, AuditEntry, State
 from contracts.preparation import prepare_signed_contract
 from reviews.demo import run_step
+from tests.mailbox import messages_to
 
 from .conftest import text_of
 
@@ -32,7 +32,7 @@ def test_application_walks_all_five_steps_to_live(
     applicant_transition(applicant_client, application, "submit")
     with django_capture_on_commit_callbacks(execute=True):
         admin_transition(staff_client, application, "approve", "적격 — 전자금융업자")
-    approval_mail = mail.outbox[-1]
+    approval_mail = messages_to(application.created_by.email)[-1]
     assert "이용 승인" in approval_mail.subject
     assert "적격 — 전자금융업자" in approval_mail.body
     assert f"/applications/{application.pk}/" in approval_mail.body

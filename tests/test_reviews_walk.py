@@ -15,6 +15,7 @@ from reviews.models import (
     SecurityCheck,
 )
 from reviews.selectors import vulnerability_deficiencies
+from tests.mailbox import messages_to
 
 from .conftest import text_of
 from .factories import ApplicationFactory
@@ -76,7 +77,7 @@ def test_application_walks_functional_test_and_security_check(
         admin_action(staff_client, "functionaltestround", "fail_selected", [round1])
     round1.refresh_from_db()
     assert round1.outcome == RoundOutcome.FAILED
-    failed_mail = mail.outbox[-1]
+    failed_mail = messages_to(application.created_by.email)[-1]
     assert "기능테스트 불합격" in failed_mail.subject
     assert "이체 결과 조회 누락" in failed_mail.body
     assert application.created_by.email in failed_mail.to

@@ -33,4 +33,8 @@ def test_login_is_rate_limited(client):
     ]
     page = client.post("/accounts/login/", {"login": user.email, "password": "wrong-last"})
     assert statuses[0] == 200
-    assert page.status_code == 429 or "너무 많" in page.content.decode() or "Too many" in page.content.decode()
+    assert (
+        page.status_code == 429
+        or "너무 많" in page.content.decode()
+        or "Too many" in page.content.decode()
+    )

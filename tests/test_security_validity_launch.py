@@ -17,6 +17,7 @@ from reviews.demo import run_step
 from reviews.models import CheckKind, CheckStatus, SecurityCheck
 from reviews.selectors import security_checks_valid
 from reviews.tasks import remind_security_check_validity
+from tests.mailbox import each_to_one_address, messages_to
 
 from .conftest import text_of
 
@@ -155,13 +156,12 @@ def test_reminder_task_mails_institution_and_staff_once(staff, contract_ready):
     assert remind_security_check_validity.delay().get() == 1
     assert remind_security_check_validity.delay().get() == 0
 
-    # one message to the institution (its page), one to staff (the admin page of the check)
-    assert len(mail.outbox) == 2
-    institution_mail, staff_mail = mail.outbox
-    assert all("유효기간" in m.subject for m in mail.outbox)
-    assert contract_ready.created_by.email in institution_mail.to
+    # the institution's members (their page) and staff (the admin page of the check), each
+    # in a message of their own: no one sees the other addresses
+    assert each_to_one_address() and all("유효기간" in m.subject for m in mail.outbox)
+    (institution_mail,) = messages_to(contract_ready.created_by.email)
     assert f"/reviews/applications/{contract_ready.pk}/security-check/" in institution_mail.body
-    assert staff_mail.to == [staff.email]
+    (staff_mail,) = messages_to(staff.email)
     assert f"/admin/reviews/securitycheck/{check.pk}/change/" in staff_mail.body
     assert (
         AuditEntry.objects.filter(
