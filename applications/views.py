@@ -22,12 +22,25 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    if request.user.agency_memberships.exists() and not request.user.memberships.exists():
-        return redirect("reviews:agency_checks")  # a security-check agency user has no institution
-    institutions = Institution.objects.of_user(request.user).prefetch_related(
-        Prefetch("applications", queryset=Application.objects.order_by("-created_at"))
+    applications = Application.objects.only(
+        "institution_id", "service_name", "state", "created_at"
+    ).order_by("-created_at")
+    institutions = list(
+        Institution.objects.of_user(request.user)
+        .only("name", "business_registration_number")
+        .prefetch_related(Prefetch("applications", queryset=applications))
     )
-    return render(request, "applications/dashboard.html", {"institutions": institutions})
+    if not institutions and request.user.agency_memberships.exists():
+        return redirect("reviews:agency_checks")  # a security-check agency user has no institution
+    return render(
+        request,
+        "applications/dashboard.html",
+        # One reverse for the page, not one per row: a consultant's dashboard lists dozens.
+        {
+            "institutions": institutions,
+            "detail_url": reverse("application_detail", args=[0]).removesuffix("0/"),
+        },
+    )
 
 
 @login_required

@@ -26,7 +26,8 @@ def grow(member, n):
 
 PAGES = {
     # each portal page counts the header's unread notices once (notifications.context_processors)
-    "dashboard": (lambda app: reverse("dashboard"), 6),
+    # the agency check runs only for a user without institutions
+    "dashboard": (lambda app: reverse("dashboard"), 5),
     "application_detail": (lambda app: reverse("application_detail", args=[app.pk]), 7),
 }
 
