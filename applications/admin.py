@@ -1,6 +1,8 @@
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -66,13 +68,45 @@ class InstitutionAdmin(admin.ModelAdmin):
         return obj.size_class_label()
 
 
+class ApplicationChangeList(ChangeList):
+    """The changelist with each row's link built from one reversed URL.
+
+    Django reverses the change URL for every row and then `add_preserved_filters` resolves it again
+    to learn whether it points back at the changelist (~0.15 ms a row). The links differ only by the
+    pk and all carry the same `_changelist_filters`, so the filters go into the URL here and the
+    per-row merge has nothing left to resolve.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        marker = "__pk__"
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(marker,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        self._url_head, _, tail = url.partition(marker)
+        self._url_tail = f"{tail}?{self.preserved_filters}" if self.preserved_filters else tail
+        self.preserved_filters = ""  # read only by the row links, which carry them already
+
+    def url_for_result(self, result):
+        return f"{self._url_head}{quote(result.pk)}{self._url_tail}"
+
+
+@admin.display(description=Application._meta.get_field("state").verbose_name, ordering="state")
+def state(obj):
+    """The state column (named like the field, so the column keeps its CSS class): Django's
+    `display_for_field` hashes all 14 lazy choice labels on every row to find one."""
+    return obj.get_state_display()
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = (
         "reference",
         "institution",
         "service_name",
-        "state",
+        state,
         "step_display",
         "state_changed_at",
     )
@@ -86,6 +120,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     # At the operator's size an unfiltered COUNT(*) on every filtered page is wasted work: the
     # changelist shows the filtered count and offers "show all" instead of "n of 10,000".
     show_full_result_count = False
+    # Set here: the inherited lookup falls back to the site's value through an AttributeError
+    # on every cell.
+    empty_value_display = admin.site.empty_value_display
     readonly_fields = (
         "reference",
         "institution",
@@ -113,12 +150,17 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # applications are filed by applicants
 
+    def get_changelist(self, request, **kwargs):
+        return ApplicationChangeList
+
     def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description=_("단계"))
     def step_display(self, obj):
-        return obj.get_step_display()
+        # A str, not the lazy label: the admin compares each cell with its empty values, and every
+        # comparison of a lazy string translates it again.
+        return str(obj.get_step_display())
 
     @admin.display(description=_("접수번호"))
     def reference(self, obj):

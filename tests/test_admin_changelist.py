@@ -64,3 +64,13 @@ def test_size_class_follows_the_policy_in_force(staff_client, spread):
         data={"large_capital_krw": 1_000_000_000},
     )
     assert listed(staff_client, size_class="large") == {spread["big"].pk, spread["small"].pk}
+
+
+def test_rows_link_to_their_change_page_keeping_the_filters(staff_client, spread):
+    changelist = reverse("admin:applications_application_changelist")
+    change = reverse("admin:applications_application_change", args=[spread["small"].pk])
+    filtered = staff_client.get(changelist, {"step": "approval"}).content.decode()
+    assert f'<a href="{change}?_changelist_filters=step%3Dapproval">' in filtered
+    assert '<td class="field-state">신청 접수</td>' in filtered
+    assert '<td class="field-step_display">① 이용승인</td>' in filtered
+    assert f'<a href="{change}">' in staff_client.get(changelist).content.decode()
