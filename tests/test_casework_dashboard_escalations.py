@@ -141,6 +141,6 @@ def test_dashboard_query_count_is_fixed_with_escalations(
     assert tasks.escalate_breaches.delay().get() == cases
     client = mfa_client(staff)
     client.get(reverse(DASHBOARD))  # warm the session and permission caches
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(reverse(DASHBOARD))
     assert text_of(response).count("data-escalation=") == cases
