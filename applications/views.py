@@ -92,6 +92,7 @@ def application_detail(request, pk):
         for t in lifecycle.available_for(application, request.user, "applicant")
     ]
     current = STEP_OF_STATE[application.state]
+    editable = application.state in filing.EDITABLE_STATES
     return render(
         request,
         "applications/application_detail.html",
@@ -103,9 +104,10 @@ def application_detail(request, pk):
             "current_step_index": MAIN_STEPS.index(current)
             if current in MAIN_STEPS
             else len(MAIN_STEPS),
-            "editable": application.state in filing.EDITABLE_STATES,
-            "form": TransitionForm(),
-            **views_online.status_context(application),
+            "editable": editable,
+            # What is still missing matters only while the applicant can still fill it in.
+            "missing": application.missing_items() if editable else [],
+            **views_online.status_context(application, editable=editable),
         },
     )
 

@@ -187,7 +187,7 @@ def document_download(request, pk, document_pk):
     return response
 
 
-def status_context(application) -> dict:
+def status_context(application, *, editable: bool) -> dict:
     """Extra sections of the status page: what is missing, the reviewer's requests, documents."""
     details = _details(application)
     request_ = (
@@ -195,7 +195,9 @@ def status_context(application) -> dict:
     )
     return {
         "online": details is not None,
-        "online_missing": missing_online_items(application) if details is not None else [],
+        "online_missing": missing_online_items(application)
+        if details is not None and editable
+        else [],
         "supplement": request_,
         "supplement_items": [item_label(i) for i in request_.items] if request_ else [],
         "documents": application.documents.current().order_by("doc_type")

@@ -259,3 +259,21 @@ def test_step_pages_have_a_fixed_query_count(
     budget = {"eligibility": 4, "declarations": 5, "financials": 4, "documents": 5, "review": 8}
     with django_assert_num_queries(budget[step]):
         assert applicant_client.get(step_url(application, step)).status_code == 200
+
+
+def test_a_submitted_online_application_is_not_checked_for_missing_items(
+    applicant_client, application, member, django_assert_max_num_queries
+):
+    # What is missing is shown (and worked out: the rule set and the documents) only while the
+    # applicant can still fill it in.
+    complete_details(application, service_plan="")
+    file_required_documents(application, member.user)
+    Application.objects.filter(pk=application.pk).update(state=State.SUBMITTED)
+    url = reverse("application_detail", args=[application.pk])
+    with django_assert_max_num_queries(7) as captured:
+        page = text_of(applicant_client.get(url))
+    assert "제출 전에 채워야 할 항목" not in page and "아직 채우지 않은 항목" not in page
+    assert not any("screeningruleset" in q["sql"] for q in captured.captured_queries)
+    Application.objects.filter(pk=application.pk).update(state=State.DRAFT)
+    page = text_of(applicant_client.get(url))
+    assert "제출 전에 채워야 할 항목" in page and "아직 채우지 않은 항목" in page
