@@ -3,7 +3,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,27 +16,6 @@ from . import admin_review, lifecycle
 from .admin_filters import InstitutionSizeClassFilter, SizeClassFilter, StepFilter
 from .forms import TransitionForm
 from .models import Application, AuditEntry, Institution, Membership, ScreeningRuleSet
-
-
-class ReadOnlyAuditInline(admin.TabularInline):
-    model = AuditEntry
-    fields = ("at", "action", "actor", "from_state", "to_state", "reason")
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    verbose_name_plural = _("처리 이력 (감사 기록)")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class MembershipInline(admin.TabularInline):
@@ -144,7 +123,6 @@ class ApplicationAdmin(admin.ModelAdmin):
         "submitted_at",
         "state_changed_at",
     )
-    inlines = [ReadOnlyAuditInline]
     change_form_template = "admin/applications/application/change_form.html"
 
     def has_add_permission(self, request):
@@ -186,9 +164,24 @@ class ApplicationAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def get_object(self, request, object_id, from_field=None):
+        # ModelAdmin.get_object with the institution and the author the change page shows loaded
+        # in the same query (not two more).
+        queryset = self.get_queryset(request).select_related("institution", "created_by")
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Application.DoesNotExist, ValidationError, ValueError):
+            return None
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here rather than in change_view: the admin has loaded `obj` already (no second query).
         if obj is not None:
+            context["audit_trail"] = (
+                obj.audit_entries.select_related("actor")
+                if self.admin_site.get_model_admin(AuditEntry).has_view_permission(request)
+                else None
+            )
             context["transitions"] = [
                 {
                     "name": t.name,

@@ -74,3 +74,35 @@ def test_rows_link_to_their_change_page_keeping_the_filters(staff_client, spread
     assert '<td class="field-state">신청 접수</td>' in filtered
     assert '<td class="field-step_display">① 이용승인</td>' in filtered
     assert f'<a href="{change}">' in staff_client.get(changelist).content.decode()
+
+
+def test_change_page_shows_the_audit_trail_to_staff_who_may_read_it(staff_client, staff, spread):
+    from django.contrib.auth.models import Permission
+
+    from applications.audit import log_action
+
+    from .conftest import mfa_client
+    from .factories import StaffFactory
+
+    application = spread["small"]
+    log_action(
+        action="application.submitted",
+        actor=staff,
+        application=application,
+        to_state="submitted",
+        reason="첫 줄\n둘째 줄",
+    )
+    url = reverse("admin:applications_application_change", args=[application.pk])
+    page = staff_client.get(url).content.decode()
+    assert "처리 이력 (감사 기록)" in page
+    assert '<td class="field-action"><p>application.submitted</p></td>' in page
+    assert f'<a href="{reverse("admin:accounts_user_change", args=[staff.pk])}">' in page
+    assert "첫 줄<br>둘째 줄" in page
+
+    reader = StaffFactory(with_role=False)
+    reader.user_permissions.add(
+        Permission.objects.get(codename="view_application", content_type__app_label="applications")
+    )
+    page = mfa_client(reader).get(url)
+    assert page.status_code == 200
+    assert "application.submitted" not in page.content.decode()

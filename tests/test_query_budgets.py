@@ -57,8 +57,9 @@ ADMIN_PAGES = {
         ),
         8,
     ),
-    # the change page loads the application once (transitions listed in render_change_form)
-    "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 10),
+    # the change page loads the application once, with its institution and author (transitions
+    # listed in render_change_form)
+    "change": (lambda app: reverse("admin:applications_application_change", args=[app.pk]), 8),
     "audit_changelist": (lambda app: reverse("admin:applications_auditentry_changelist"), 11),
 }
 
