@@ -3,8 +3,9 @@
 A page often needs the same policy in several places (the staff dashboard reads `review_targets`
 for the SLA list and for security-check validity). The middleware opens a memo for the request;
 `PolicyVersion.objects.in_force` answers repeats from it. Saving or deleting a version clears it, so
-a staff edit is seen by the rest of the same request. Outside a request (Celery tasks, shell)
-there is no memo and every call reads the database."""
+a staff edit is seen by the rest of the same request. A page that reads several policies can
+read them in one query first (`policies.services.read_in_force`). Outside a request (Celery
+tasks, shell) there is no memo and every call reads the database."""
 
 from __future__ import annotations
 
