@@ -164,16 +164,22 @@ class InvoiceAdmin(admin.ModelAdmin):
         data = selectors.dashboard()
         steps = list(Step)
         escalations = None
+        application_url = ("", "")
         if request.user.has_perm("casework.view_escalation"):
             from casework.selectors import open_escalations
 
             escalations = open_escalations()
+            # Each row links to its application: one reverse for the page, not one per row.
+            url = reverse("admin:applications_application_change", args=[0])
+            head, _zero, tail = url.partition("/0/")
+            application_url = (f"{head}/", f"/{tail}")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("운영 현황"),
             "d": data,
             "escalations": escalations,
+            "application_url": application_url,
             "steps": steps,
             "rows": [
                 {"row": row, "cells": [row.by_step[s.value] for s in steps]}
