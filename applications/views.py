@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,8 +8,9 @@ from django.views.decorators.http import require_POST
 from openbanking_portal.errors import PortalError
 
 from . import filing, lifecycle, views_online
+from .dashboard import institution_cards
 from .forms import ApplicationForm, InstitutionForm, NewApplicationForm, TransitionForm
-from .models import Application, AuditEntry, Institution
+from .models import Application, AuditEntry
 from .models.application import MAIN_STEPS, STEP_OF_STATE
 
 
@@ -22,25 +22,10 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    applications = Application.objects.only(
-        "institution_id", "service_name", "state", "created_at"
-    ).order_by("-created_at")
-    institutions = list(
-        Institution.objects.of_user(request.user)
-        .only("name", "business_registration_number")
-        .prefetch_related(Prefetch("applications", queryset=applications))
-    )
-    if not institutions and request.user.agency_memberships.exists():
+    cards = institution_cards(request.user)
+    if not cards and request.user.agency_memberships.exists():
         return redirect("reviews:agency_checks")  # a security-check agency user has no institution
-    return render(
-        request,
-        "applications/dashboard.html",
-        # One reverse for the page, not one per row: a consultant's dashboard lists dozens.
-        {
-            "institutions": institutions,
-            "detail_url": reverse("application_detail", args=[0]).removesuffix("0/"),
-        },
-    )
+    return render(request, "applications/dashboard.html", {"cards": cards})
 
 
 @login_required
