@@ -39,10 +39,15 @@ def result_list_context(cl) -> dict:
 
 
 def rows(cl) -> list:
+    """The rows for `change_list_results.html`; each row's cells come joined as one item (the
+    template only prints them one after the other), so the template loops once per row."""
     if cl.formset or cl.is_popup or cl.to_field:
         return list(results(cl))
     columns = _columns(cl)
-    return [ResultList(None, [column(obj) for column in columns]) for obj in cl.result_list]
+    return [
+        ResultList(None, [mark_safe("".join([column(obj) for column in columns]))])
+        for obj in cl.result_list
+    ]
 
 
 def _columns(cl) -> list:

@@ -146,4 +146,6 @@ def test_rows_render_as_the_admin_renders_them(staff_client, spread, params, mon
         response = staff_client.get(reverse("admin:applications_application_changelist"), params)
         cl = response.context["cl"]
         assert cl.result_list
-        assert [list(row) for row in admin_rows.rows(cl)] == [list(row) for row in results(cl)]
+        assert ["".join(row) for row in admin_rows.rows(cl)] == [
+            "".join(row) for row in results(cl)
+        ]
