@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "openbanking_portal.apps.PortalAdminConfig",  # django.contrib.admin with our site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -202,7 +202,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("API_RATE_PER_TOKEN", "600/min")},
 }
 # Webhook receivers must use HTTPS; plain HTTP only for these hosts (local development and tests).
-WEBHOOK_ALLOW_HTTP_HOSTS = envlist("WEBHOOK_ALLOW_HTTP_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+WEBHOOK_ALLOW_HTTP_HOSTS = envlist(
+    "WEBHOOK_ALLOW_HTTP_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
+)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Open Banking onboarding portal API",
@@ -269,6 +271,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
 
 # Developer testbed (DOMAIN §2 step 2, §10): OAuth 2.0 as the operator's open API does it.
 def _testbed_pkce_required(client_id: str) -> bool:

@@ -4,7 +4,6 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 from django.utils.http import urlencode
-from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 
@@ -13,12 +12,6 @@ def admin_login(request):
     if request.user.is_authenticated and not request.user.is_staff:
         raise PermissionDenied("센터 담당자 전용 화면입니다.")
     return redirect("/accounts/login/?" + urlencode({"next": request.GET.get("next", "/admin/")}))
-
-
-admin.site.site_header = _("오픈뱅킹센터 이용기관 관리")
-admin.site.enable_nav_sidebar = False
-admin.site.site_title = _("오픈뱅킹센터")
-admin.site.index_title = _("이용기관 심사·계약 관리")
 
 
 def healthz(request):
