@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -11,6 +12,8 @@ from openbanking_portal.errors import PortalError
 from . import submerchants
 from .forms import SubMerchantForm
 from .models import Invoice
+
+SUB_MERCHANTS_PER_PAGE = 50
 
 
 def _institution(request, pk: int) -> Institution:
@@ -67,7 +70,10 @@ def sub_merchant_list(request, institution_pk: int):
             return redirect("operations:sub_merchants", institution_pk=institution.pk)
     context = {
         "institution": institution,
-        "sub_merchants": institution.sub_merchants.order_by("-submitted_at"),
+        # A platform institution can have thousands of sub-merchants.
+        "page": Paginator(
+            institution.sub_merchants.order_by("-submitted_at", "-pk"), SUB_MERCHANTS_PER_PAGE
+        ).get_page(request.GET.get("page")),
         "may_register": submerchants.may_register(institution, rules),
         "form": form,
     }

@@ -6,6 +6,7 @@ from django.urls import reverse
 from applications.models import ApplicationDetails, AuditEntry
 from operations import submerchants
 from operations.models import SubMerchant
+from operations.views import SUB_MERCHANTS_PER_PAGE as PER_PAGE
 
 from .conftest import text_of
 from .factories import ApplicationFactory, valid_brn
@@ -205,9 +206,27 @@ def test_sub_merchant_page_query_count_does_not_grow(
             for k in range(existing)
         ]
     )
-    with django_assert_num_queries(7):  # incl. the header's unread-notice count
+    with django_assert_num_queries(8):  # incl. the header's unread-notice count, the page count
         response = applicant_client.get(sub_url(efinance))
     assert text_of(response).count("승인 대기") == existing
+
+
+def test_the_list_is_paged_newest_first(applicant_client, efinance, member):
+    for k in range(PER_PAGE + 1):
+        SubMerchant.objects.create(
+            institution=efinance,
+            name=f"가게{k:03d}",
+            business_registration_number=valid_brn(),
+            business_description="소매",
+            submitted_by=member.user,
+        )
+    first = text_of(applicant_client.get(sub_url(efinance)))
+    assert first.count("승인 대기") == PER_PAGE and f"가게{PER_PAGE:03d}" in first
+    assert "가게000" not in first and "1 / 2 쪽" in first
+    second = text_of(applicant_client.get(sub_url(efinance) + "?page=2"))
+    assert second.count("승인 대기") == 1 and "가게000" in second
+    # a page beyond the last shows the last, never an error
+    assert "가게000" in text_of(applicant_client.get(sub_url(efinance) + "?page=99"))
 
 
 def test_staff_export_the_approved_list_from_the_admin(applicant_client, efinance, staff):
