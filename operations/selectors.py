@@ -38,14 +38,10 @@ def checks_overdue() -> int | None:
         return None
     targets = review_targets()
     security_checks = (
-        SecurityCheck.objects.with_overdue(targets.security_check_days)
-        .filter(is_overdue=True)
-        .values_list("pk")
-        .order_by()
+        SecurityCheck.objects.overdue(targets.security_check_days).values_list("pk").order_by()
     )
     test_rounds = (
-        FunctionalTestRound.objects.with_overdue(targets.functional_test_days)
-        .filter(is_overdue=True)
+        FunctionalTestRound.objects.overdue(targets.functional_test_days)
         .values_list("pk")
         .order_by()
     )

@@ -36,20 +36,25 @@ class SecurityCheckQuerySet(models.QuerySet):
             return self.none()
         return self.filter(agency__memberships__user=user)
 
-    def with_overdue(self, days: int):
+    @staticmethod
+    def _overdue(days: int) -> models.Q:
         limit = timezone.now() - datetime.timedelta(days=days)
+        return ~models.Q(status=CheckStatus.ACCEPTED) & models.Q(
+            application__state="security_check", applied_at__lt=limit
+        )
+
+    def with_overdue(self, days: int):
         return self.annotate(
             is_overdue=models.Case(
-                models.When(
-                    ~models.Q(status=CheckStatus.ACCEPTED),
-                    application__state="security_check",
-                    applied_at__lt=limit,
-                    then=True,
-                ),
+                models.When(self._overdue(days), then=True),
                 default=False,
                 output_field=models.BooleanField(),
             )
         )
+
+    def overdue(self, days: int):
+        """The same rule as a filter the database can serve from its indexes (not a CASE)."""
+        return self.filter(self._overdue(days))
 
 
 class SecurityCheck(FSMModelMixin, models.Model):
