@@ -33,7 +33,8 @@ class TokenApi(APIView):
 
 urlpatterns = [
     path("bench/bare/signed-in/", signed_in, name="bench_bare_signed_in"),
-    path("bench/bare/admin/", admin.site.admin_view(staff), name="bench_bare_admin"),
+    # Under /admin/ like every admin page: the staff MFA middleware gates it too.
+    path("admin/bench-bare/", admin.site.admin_view(staff), name="bench_bare_admin"),
     path("bench/bare/api/", TokenApi.as_view(), name="bench_bare_api"),
     *portal_urlpatterns,
 ]
