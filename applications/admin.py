@@ -94,13 +94,6 @@ class ApplicationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # applications are filed by applicants
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        cl = getattr(response, "context_data", {}).get("cl")
-        if cl is not None:  # the rows for change_list.html, worked out per column (admin_rows)
-            response.context_data.update(admin_rows.result_list_context(cl))
-        return response
-
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -133,6 +126,13 @@ class ApplicationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = getattr(response, "context_data", {}).get("cl")
+        if cl is not None:  # the rows for change_list.html, worked out per column (admin_rows)
+            response.context_data.update(admin_rows.result_list_context(cl))
+        return response
 
     def get_object(self, request, object_id, from_field=None):
         # ModelAdmin.get_object with the institution and the author the change page shows loaded
