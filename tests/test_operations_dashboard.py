@@ -68,6 +68,12 @@ def statistics_total(page: str, size_class: str) -> str:
     return row[start : row.index("<", start)]
 
 
+def statistics_in_progress(page: str, size_class: str) -> str:
+    row = page[page.index(f'<tr data-class="{size_class}">') :]
+    row = row[: row.index('class="total">')]
+    return row[row.rindex("<td>") + len("<td>") : row.rindex("</td>")]
+
+
 def test_dashboard_counts_overdue_security_checks_and_test_rounds_together(staff_client):
     check_applied_days_ago(61)
     check_applied_days_ago(1)
@@ -105,6 +111,36 @@ def test_dashboard_sizes_institutions_by_the_policy_in_force_today(staff_client)
         )
     page = text_of(staff_client.get(reverse("admin:operations_dashboard")))
     assert statistics_total(page, "large") == "1"
+
+
+def test_dashboard_statistics_follow_every_change_and_the_readers_language(
+    staff, staff_client, applicant_client, member
+):
+    from applications.lifecycle import apply_transition
+
+    application = ApplicationFactory(
+        institution=member.institution, created_by=member.user, state=State.DRAFT
+    )
+    member.institution.paid_in_capital = SMALL
+    member.institution.save()
+    dashboard = reverse("admin:operations_dashboard")
+    page = text_of(staff_client.get(dashboard))  # the counts are kept from here on
+    assert statistics_total(page, "small_medium") == "1" and statistics_total(page, "large") == "0"
+    assert "중소형" in page
+
+    member.institution.paid_in_capital = LARGE
+    member.institution.save()  # an institution's capital moves it to another size class
+    page = text_of(staff_client.get(dashboard))
+    assert statistics_total(page, "small_medium") == "0" and statistics_total(page, "large") == "1"
+    assert statistics_in_progress(page, "large") == "1"
+
+    apply_transition(application=application, name="withdraw", by=member.user, reason="취소")
+    page = text_of(staff_client.get(dashboard))  # a state change shows at once
+    assert statistics_in_progress(page, "large") == "0" and statistics_total(page, "large") == "1"
+
+    english = mfa_client(StaffFactory(preferred_language="en"))
+    english_page = text_of(english.get(dashboard, headers={"accept-language": "en"}))
+    assert "Large" in english_page and "대형" not in english_page
 
 
 @pytest.mark.parametrize("institutions", [2, 12])
