@@ -95,7 +95,9 @@ def test_change_page_shows_the_audit_trail_to_staff_who_may_read_it(staff_client
     url = reverse("admin:applications_application_change", args=[application.pk])
     page = staff_client.get(url).content.decode()
     assert "처리 이력 (감사 기록)" in page
-    assert '<td class="field-action"><p>application.submitted</p></td>' in page
+    # the action and the states in words, as staff read them elsewhere; the code as the title
+    assert '<td class="field-action"><p title="application.submitted">신청서 제출</p></td>' in page
+    assert '<td class="field-to_state"><p>신청 접수</p></td>' in page
     assert f'<a href="{reverse("admin:accounts_user_change", args=[staff.pk])}">' in page
     assert "첫 줄<br>둘째 줄" in page
 
@@ -105,7 +107,7 @@ def test_change_page_shows_the_audit_trail_to_staff_who_may_read_it(staff_client
     )
     page = mfa_client(reader).get(url)
     assert page.status_code == 200
-    assert "application.submitted" not in page.content.decode()
+    assert 'title="application.submitted"' not in page.content.decode()
 
 
 @pytest.mark.parametrize(
