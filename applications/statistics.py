@@ -7,6 +7,7 @@ import dataclasses
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from policies.services import large_capital_threshold
 
@@ -36,7 +37,7 @@ def tabulate(counts: list[tuple[str, str, int]]) -> list[StatisticsRow]:
         rows.append(
             StatisticsRow(
                 size_class=size.value if size else "total",
-                label=str(size.label) if size else "합계",
+                label=str(size.label) if size else gettext("합계"),
                 by_step=by_step,
                 in_progress=sum(n for st, n in picked if st not in CLOSED_STATES),
                 total=sum(n for _st, n in picked),

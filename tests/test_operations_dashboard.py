@@ -141,6 +141,7 @@ def test_dashboard_statistics_follow_every_change_and_the_readers_language(
     english = mfa_client(StaffFactory(preferred_language="en"))
     english_page = text_of(english.get(dashboard, headers={"accept-language": "en"}))
     assert "Large" in english_page and "대형" not in english_page
+    assert "Total" in english_page and "합계" not in english_page
 
 
 @pytest.mark.parametrize("institutions", [2, 12])
