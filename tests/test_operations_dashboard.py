@@ -11,13 +11,11 @@ from applications.models import State
 from operations import billing, invoices
 from operations.models import Invoice, SanctionCase
 from policies.models import PolicyKind, PolicyVersion
-from reviews import functional_test
-from reviews.models import FunctionalTestRound
 
 from .conftest import mfa_client, text_of
-from .factories import ApplicationFactory, InstitutionFactory, MembershipFactory, StaffFactory
+from .factories import ApplicationFactory, InstitutionFactory, StaffFactory
 from .operations_factories import LARGE, SMALL, month_usage, overdue_invoice
-from .test_reviews_sla_and_pages import check_applied_days_ago
+from .test_reviews_sla_and_pages import check_applied_days_ago, round_opened_days_ago
 
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 MONTHS = [datetime.date(2025, m, 1) for m in range(1, 13)]
@@ -78,21 +76,8 @@ def test_dashboard_counts_overdue_security_checks_and_test_rounds_together(staff
     check_applied_days_ago(61)
     check_applied_days_ago(1)
     check_applied_days_ago(100, accepted=True)
-    for days in (20, 2):
-        membership = MembershipFactory()
-        application = ApplicationFactory(
-            institution=membership.institution, created_by=membership.user, state=State.APPROVED
-        )
-        functional_test.save_request(
-            application=application,
-            by=membership.user,
-            test_build="https://t",
-            functions={"balance": "잔액"},
-        )
-        test_round = functional_test.request_test(application=application, by=membership.user)
-        FunctionalTestRound.objects.filter(pk=test_round.pk).update(
-            opened_at=timezone.now() - datetime.timedelta(days=days)
-        )
+    round_opened_days_ago(20)
+    round_opened_days_ago(2)
     page = text_of(staff_client.get(reverse("admin:operations_dashboard")))
     # the first check and the first round may share an id: both count
     assert cell(page, "checks-overdue") == "2"

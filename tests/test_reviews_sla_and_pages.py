@@ -88,26 +88,26 @@ def test_a_shorter_policy_target_makes_more_checks_overdue(staff_client):
     assert listed(response) == [waiting.pk, accepted.pk]
 
 
+def round_opened_days_ago(days: int, *, outcome: str = "open") -> FunctionalTestRound:
+    membership = MembershipFactory()
+    application = ApplicationFactory(
+        institution=membership.institution, created_by=membership.user, state=State.APPROVED
+    )
+    functional_test.save_request(
+        application=application,
+        by=membership.user,
+        test_build="https://t",
+        functions={"balance": "잔액"},
+    )
+    round_ = functional_test.request_test(application=application, by=membership.user)
+    FunctionalTestRound.objects.filter(pk=round_.pk).update(
+        outcome=outcome, opened_at=timezone.now() - datetime.timedelta(days=days)
+    )
+    return round_
+
+
 def test_staff_see_overdue_functional_test_rounds_first(staff_client):
-    rounds = []
-    for days, closed in ((30, True), (20, False), (2, False)):
-        membership = MembershipFactory()
-        application = ApplicationFactory(
-            institution=membership.institution, created_by=membership.user, state=State.APPROVED
-        )
-        functional_test.save_request(
-            application=application,
-            by=membership.user,
-            test_build="https://t",
-            functions={"balance": "잔액"},
-        )
-        round_ = functional_test.request_test(application=application, by=membership.user)
-        if closed:
-            FunctionalTestRound.objects.filter(pk=round_.pk).update(outcome="failed")
-        FunctionalTestRound.objects.filter(pk=round_.pk).update(
-            opened_at=timezone.now() - datetime.timedelta(days=days)
-        )
-        rounds.append(round_)
+    rounds = [round_opened_days_ago(30, outcome="failed"), *map(round_opened_days_ago, (20, 2))]
     closed_long_ago, overdue, recent = rounds
     response = staff_client.get(reverse("admin:reviews_functionaltestround_changelist"))
     assert listed(response) == [overdue.pk, closed_long_ago.pk, recent.pk]
