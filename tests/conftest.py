@@ -1,7 +1,13 @@
+import datetime
 import time
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+
+from applications.lifecycle import apply_transition
+from applications.models import Application
+from approvals.models import ApprovalChain
 
 from .factories import ApplicationFactory, MembershipFactory, StaffFactory, UserFactory
 
@@ -59,6 +65,21 @@ def applicant_client(member):
 @pytest.fixture
 def application(member):
     return ApplicationFactory(institution=member.institution, created_by=member.user)
+
+
+@pytest.fixture
+def submitted(application):
+    apply_transition(application=application, name="submit", by=application.created_by)
+    return Application.objects.get(pk=application.pk)
+
+
+@pytest.fixture
+def two_level_chain(db):
+    return ApprovalChain.objects.create(
+        decision="approve",
+        levels=["applications.decide_application", "approvals.approve_level2"],
+        effective_from=timezone.localdate() - datetime.timedelta(days=1),
+    )
 
 
 @pytest.fixture

@@ -13,37 +13,15 @@ from applications.models import Application, AuditEntry, State
 from applications.supplement import request_supplement
 from approvals.models import ApprovalChain, ApprovalRecord
 
+from .approvals_support import (
+    LEVEL1,
+    LEVEL2,
+    approve,
+    staff_user,
+)
 from .conftest import mfa_client, text_of
-from .contract_support import staff_with
 
 pytestmark = pytest.mark.django_db
-
-LEVEL1 = "applications.decide_application"
-LEVEL2 = "approvals.approve_level2"
-
-
-@pytest.fixture
-def submitted(application):
-    apply_transition(application=application, name="submit", by=application.created_by)
-    return Application.objects.get(pk=application.pk)
-
-
-@pytest.fixture
-def two_level_chain(db):
-    return ApprovalChain.objects.create(
-        decision="approve",
-        levels=[LEVEL1, LEVEL2],
-        effective_from=timezone.localdate() - datetime.timedelta(days=1),
-    )
-
-
-def staff_user(*perms):
-    return staff_with("applications.view_application", "applications.change_application", *perms)
-
-
-def approve(client, application, reason="적격 — 전자금융업자"):
-    url = reverse("admin:applications_application_transition", args=[application.pk, "approve"])
-    return client.post(url, {"reason": reason}, follow=True)
 
 
 def level_one_recorded(application):
