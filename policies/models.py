@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,9 @@ class PolicyKind(models.TextChoices):
     CALENDAR = "calendar", _("영업일 달력 조정 (임시공휴일 등)")
 
 
+LATEST_FIRST = ("-effective_from", "-id")
+
+
 class PolicyVersionQuerySet(models.QuerySet):
     def in_force(self, kind: str, on=None) -> "PolicyVersion":
         """The version of `kind` whose effective date is the latest one not after `on`."""
@@ -22,16 +26,25 @@ class PolicyVersionQuerySet(models.QuerySet):
 
         on = on or timezone.localdate()
         version = remembered(
-            (self.db, kind, on),
-            lambda: (
-                self.filter(kind=kind, effective_from__lte=on)
-                .order_by("-effective_from", "-id")
-                .first()
-            ),
+            self._memo_key(kind, on),
+            lambda: self.filter(kind=kind, effective_from__lte=on).order_by(*LATEST_FIRST).first(),
         )
         if version is None:
             raise PolicyVersion.DoesNotExist(f"no {kind} policy in force on {on}")
         return version
+
+    def remember_in_force(self, kinds, on) -> None:
+        """Read the versions of several kinds in force on `on` in one query into the request's memo,
+        where `in_force` finds them (a kind without a version as None, as `in_force` holds it)."""
+        from .memo import remember_many
+
+        latest = self.filter(kind=OuterRef("kind"), effective_from__lte=on).order_by(*LATEST_FIRST)
+        versions = self.filter(kind__in=kinds, pk=Subquery(latest.values("pk")[:1])).order_by()
+        found = {version.kind: version for version in versions}
+        remember_many({self._memo_key(kind, on): found.get(kind) for kind in kinds})
+
+    def _memo_key(self, kind: str, on) -> tuple:
+        return (self.db, kind, on)
 
 
 class PolicyVersion(models.Model):

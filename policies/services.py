@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from . import memo
@@ -33,16 +32,5 @@ def read_in_force(*kinds: str, on: datetime.date | None = None) -> None:
     A page that reads several policies (the staff dashboard reads three) calls this first; its
     `PolicyVersion.objects.in_force` calls then answer from the request's memo, which holds a kind
     without a version as None, as `in_force` does. Outside a request there is no memo to fill."""
-    if not memo.is_open():
-        return
-    on = on or timezone.localdate()
-    latest = PolicyVersion.objects.filter(kind=OuterRef("kind"), effective_from__lte=on).order_by(
-        "-effective_from", "-id"
-    )
-    versions = PolicyVersion.objects.filter(
-        kind__in=kinds, pk=Subquery(latest.values("pk")[:1])
-    ).order_by()
-    found = {version.kind: version for version in versions}
-    # The keys `in_force` looks its answers up by.
-    db = PolicyVersion.objects.db
-    memo.remember_many({(db, kind, on): found.get(kind) for kind in kinds})
+    if memo.is_open():
+        PolicyVersion.objects.remember_in_force(kinds, on or timezone.localdate())
