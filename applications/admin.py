@@ -1,3 +1,4 @@
+import functools
 from functools import partial
 
 from django.contrib import admin, messages
@@ -6,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from openbanking_portal.errors import PortalError
@@ -14,6 +16,12 @@ from . import admin_review, admin_rows, lifecycle
 from .admin_filters import InstitutionSizeClassFilter, SizeClassFilter, StepFilter
 from .forms import TransitionForm
 from .models import Application, AuditEntry, Institution, Membership, ScreeningRuleSet
+from .models.application import STEP_OF_STATE
+
+
+@functools.lru_cache(maxsize=256)
+def step_label(state: str, language: str | None) -> str:
+    return str(STEP_OF_STATE[state].label)  # `language` is the key: translated in it
 
 
 class MembershipInline(admin.TabularInline):
@@ -99,9 +107,9 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("단계"))
     def step_display(self, obj):
-        # A str, not the lazy label: the admin compares each cell with its empty values, and every
-        # comparison of a lazy string translates it again.
-        return str(obj.get_step_display())
+        # A str, not the lazy label (the admin compares each cell with its empty values, and every
+        # comparison of a lazy string translates it again), translated once per state and language.
+        return step_label(obj.state, get_language())
 
     @admin.display(description=_("접수번호"))
     def reference(self, obj):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext
 
+from openbanking_portal.kept import Kept
 from policies.services import large_capital_threshold
 
 from .models import Application, SizeClass, Step
@@ -48,30 +47,23 @@ def tabulate(counts: list[tuple[str, str, int]]) -> list[StatisticsRow]:
 
 # The count runs over every application ever filed (O(n): ~10 ms at 10,000 on the bench machine)
 # and the staff dashboard shows it on every view, so the counts are kept until an application or
-# an institution changes (dropped on save/delete and again on commit) and at most CACHE_SECONDS,
-# which bounds a reader that raced a writer. Keyed by the threshold in force, so a size-class
-# policy that takes effect at midnight counts anew without any write.
-CACHE_KEY = "applications:statistics:counts"
-CACHE_SECONDS = 300
+# an institution changes (openbanking_portal/kept.py; ApplicationsConfig.ready connects them),
+# at most 5 minutes. Keyed by the threshold in force, so a size-class policy that takes effect at
+# midnight counts anew without any write.
+COUNTS = Kept("statistics", seconds=300)
 
 
 def application_statistics() -> list[StatisticsRow]:
     """Applications counted by the institution's size class (policy in force) and state; labels in
     the reader's language (only the counts are kept)."""
     threshold = large_capital_threshold()
-    kept = cache.get(CACHE_KEY)
-    if kept is not None and kept[0] == threshold:
-        return tabulate(kept[1])
-    counts = list(
-        Application.objects.annotate(size_class=size_class_case(threshold, "institution__"))
-        .values_list("size_class", "state")
-        .annotate(n=Count("id"))
-        .order_by()
+    counts = COUNTS.get(
+        str(threshold),
+        lambda: list(
+            Application.objects.annotate(size_class=size_class_case(threshold, "institution__"))
+            .values_list("size_class", "state")
+            .annotate(n=Count("id"))
+            .order_by()
+        ),
     )
-    cache.set(CACHE_KEY, (threshold, counts), CACHE_SECONDS)
     return tabulate(counts)
-
-
-def forget_counts(**_signal) -> None:
-    cache.delete(CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(CACHE_KEY))

@@ -116,9 +116,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permissions kept in the shared cache until a grant changes.
+    "accounts.permission_cache.CachedPermissionBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+
+# How long a user's permission set may be kept at most (0: read on every request). Every change to
+# groups and grants drops it at once; the limit bounds only writes that bypass the ORM's signals.
+PERMISSION_CACHE_SECONDS = envint("PERMISSION_CACHE_SECONDS", "300")
 
 # Korean first, English second.
 LANGUAGE_CODE = "ko"

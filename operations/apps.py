@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class OperationsConfig(AppConfig):
     name = "operations"
     verbose_name = _("운영 (이용실적·수수료·하위사업자·제재)")
+
+    def ready(self):
+        from .selectors import FIGURES, figure_sources
+
+        FIGURES.drop_on_change(*figure_sources())

