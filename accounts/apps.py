@@ -7,7 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("계정")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .permission_cache import connect_signals
 
         connect_signals()

@@ -124,6 +124,6 @@ def test_queue_query_count_is_fixed_with_state_histories(staff, size, django_ass
         walk(ApplicationFactory(state=State.DRAFT), *steps[: 1 + 2 * (k % 2)])
     client = mfa_client(staff)
     client.get(reverse(QUEUE))  # warm the session and permission caches
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse(QUEUE))
     assert text_of(response).count('<td class="field-age">') == size

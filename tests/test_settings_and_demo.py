@@ -18,7 +18,8 @@ def run_manage(*args, env_extra):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {"DATABASE_URL", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_CACHE_URL"}
     }
     env.update(env_extra)
     return subprocess.run(
@@ -31,21 +32,26 @@ def run_manage(*args, env_extra):
     )
 
 
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-0123456789",
+    "ALLOWED_HOSTS": "portal.example.kr",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "REDIS_CACHE_URL": "redis://127.0.0.1:6379/1",
+}
+
+
 def test_check_deploy_is_clean_with_production_variables():
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env_extra={
-            "DEBUG": "false",
-            "SECRET_KEY": "x" * 20 + "-production-secret-with-enough-entropy-0123456789",
-            "ALLOWED_HOSTS": "portal.example.kr",
-            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-        },
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_warns_of_a_cache_that_each_process_keeps_apart():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_CACHE_URL"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_extra=env)
+    assert result.returncode != 0
+    assert "portal.W001" in result.stdout + result.stderr
 
 
 def test_embedded_default_is_sqlite_eager_console():
