@@ -170,9 +170,11 @@ def cancel_moot(*, application: Application, by=None) -> int:
                 continue
             cause, reason = moot
             ids = [r.pk for r in records]
-            ApprovalRecord.objects.filter(pk__in=ids, closed=False).update(
+            # Compare-and-swap: a run that finds them already closed writes no second entry.
+            if not ApprovalRecord.objects.filter(pk__in=ids, closed=False).update(
                 closed=True, cancelled_at=timezone.now(), cancel_reason=str(reason)[:200]
-            )
+            ):
+                continue
             label = Decision(decision).label
             log_action(
                 action="approval.cancelled",
@@ -193,14 +195,25 @@ def cancel_moot(*, application: Application, by=None) -> int:
 
 
 def cancel_replaced_chains(*, decision: str, by=None) -> int:
-    """A chain version that is in force from today replaces the one pending levels were recorded
-    under: cancel them now (a future version is caught by `decide` once it takes effect)."""
-    ids = (
-        ApprovalRecord.objects.filter(decision=decision, closed=False)
-        .values_list("application_id", flat=True)
-        .distinct()
-    )
+    """Issue 10 item 3 — the pending levels of `decision` recorded under a chain version other
+    than the one in force today are cancelled (`cancel_moot`, with its audit entry). Called by the
+    admin when a version in force from today is saved, and daily by
+    `approvals.tasks.cancel_replaced_chains` for versions dated in the future. Safe to run twice.
+    Returns the number of records cancelled."""
+    chain = ApprovalChain.objects.in_force(decision)
+    stale = ApprovalRecord.objects.filter(decision=decision, closed=False)
+    stale = stale.exclude(chain=chain) if chain is not None else stale.exclude(chain=None)
     cancelled = 0
-    for application in Application.objects.filter(pk__in=list(ids)):
-        cancelled += cancel_moot(application=application, by=by)
+    for pk in sorted(set(stale.values_list("application_id", flat=True))):
+        with transaction.atomic():
+            # The row lock `decide` and the lifecycle take: the case is read as it now stands.
+            app = Application.objects.select_for_update().select_related("institution").get(pk=pk)
+            cancelled += cancel_moot(application=app, by=by)
     return cancelled
+
+
+def cancel_all_replaced_chains(*, by=None) -> int:
+    """Issue 10 item 3 — every decision's `cancel_replaced_chains`: run by beat just after
+    midnight, Korean time, so a version dated in the future cancels the levels pending under the
+    older one on the day it takes effect, even if nobody touches those applications."""
+    return sum(cancel_replaced_chains(decision=decision, by=by) for decision in Decision)
