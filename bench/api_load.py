@@ -25,6 +25,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from .clients import redis_cache_url
+
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = {
     "full": {"seconds": 15, "connections": [1, 8], "threads": 2, "workers": None},
@@ -70,17 +72,6 @@ def shared_database() -> bool:
     """Whether another process can see this database (not an in-memory SQLite test database)."""
     name = str(connection.settings_dict["NAME"])
     return connection.vendor != "sqlite" or not (name == ":memory:" or "mode=memory" in name)
-
-
-def redis_cache_url() -> str:
-    """The production cache (Redis) when one answers on loopback; else the local-memory default."""
-    if os.environ.get("REDIS_CACHE_URL"):
-        return os.environ["REDIS_CACHE_URL"]
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
-    except OSError:
-        return ""
-    return "redis://127.0.0.1:6379/9"
 
 
 class Server:
