@@ -9,6 +9,10 @@ import pytest
 from bench import __main__ as runner
 from bench import api_load, scale_data
 from bench.pages import BARE, users
+from casework.selectors import open_escalations
+from operations.selectors import checks_overdue
+from reviews.selectors import both_checks_accepted, latest_round_all_passed
+from reviews.sla import review_targets
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +45,21 @@ def test_scale_generator_creates_every_part_once(results):
     assert totals["contract_accounts"] == tiny.contracts * tiny.accounts_per_contract
     assert totals["live"] == tiny.live
     assert {a.state for a in scale_data.bench_institutions()[0].applications.all()}
+    # Review records: every application from the functional test on has a request and a round,
+    # from the security check on both checks; some are overdue, and the escalations are open.
+    tested = scale_data.review_apps(tiny, scale_data.REACHED_FUNCTIONAL_TEST)
+    checked = scale_data.review_apps(tiny, scale_data.REACHED_SECURITY_CHECK)
+    assert created["test_requests"] == len(tested) > 0
+    assert created["test_rounds"] >= len(tested)
+    assert created["security_checks"] == 2 * len(checked) > 0
+    assert created["escalations"] == tiny.escalations
+    assert all(latest_round_all_passed(a.pk) for a in checked)
+    assert all(both_checks_accepted(a.pk) for a in checked if a.state != "security_check")
+    assert checks_overdue(review_targets()) == tiny.overdue_per_step * 3  # a round, two checks
+    assert len(open_escalations()) == tiny.escalations
     # Idempotent: a second run adds nothing.
     again = scale_data.generate(owner=owner, staff=staff, scale="tiny")
-    assert not any(again[k] for k in ("institutions", "contracts", "sub_merchants", "audit_rows"))
-    assert again["usage_rows"] == 0
+    assert not any(again[k] for k in scale_data.CREATED)
     assert scale_data.totals() == totals
 
 
