@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from bench import __main__ as runner
-from bench import api_load, scale_data
+from bench import api_load, scale_data, scale_reviews
 from bench.pages import BARE, users
 from casework.selectors import open_escalations
 from operations.selectors import checks_overdue
@@ -47,8 +47,8 @@ def test_scale_generator_creates_every_part_once(results):
     assert {a.state for a in scale_data.bench_institutions()[0].applications.all()}
     # Review records: every application from the functional test on has a request and a round,
     # from the security check on both checks; some are overdue, and the escalations are open.
-    tested = scale_data.review_apps(tiny, scale_data.REACHED_FUNCTIONAL_TEST)
-    checked = scale_data.review_apps(tiny, scale_data.REACHED_SECURITY_CHECK)
+    tested = scale_reviews.review_apps(tiny, scale_reviews.REACHED_FUNCTIONAL_TEST)
+    checked = scale_reviews.review_apps(tiny, scale_reviews.REACHED_SECURITY_CHECK)
     assert created["test_requests"] == len(tested) > 0
     assert created["test_rounds"] >= len(tested)
     assert created["security_checks"] == 2 * len(checked) > 0
