@@ -175,15 +175,19 @@ def _queue(document_id: int) -> None:
 # --- 2. render (pure) -------------------------------------------------------------------------
 
 
+def contract_html(data: dict) -> str:
+    """Frozen contract data → the HTML the PDF is made from (Korean words kept whole on a line)."""
+    return render_to_string(
+        "contracts/pdf/contract.html",
+        {"d": data, "font_dir": FONT_DIR.as_uri()},
+    )
+
+
 def render_contract_pdf(data: dict) -> bytes:
     """Frozen contract data → PDF bytes, with the bundled NanumGothic embedded (subset)."""
     from weasyprint import HTML  # heavy import, only where PDFs are made
 
-    html = render_to_string(
-        "contracts/pdf/contract.html",
-        {"d": data, "font_dir": FONT_DIR.as_uri()},
-    )
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return HTML(string=contract_html(data), base_url=str(FONT_DIR)).write_pdf()
 
 
 # --- 3. store ---------------------------------------------------------------------------------

@@ -78,18 +78,22 @@ def invoice_snapshot(
     }
 
 
-def render_invoice_pdf(data: dict) -> bytes:
-    """Frozen invoice data → PDF bytes (Korean, NanumGothic embedded)."""
-    from weasyprint import HTML  # heavy import, only where PDFs are made
-
+def invoice_html(data: dict) -> str:
+    """Frozen invoice data → the HTML the PDF is made from (Korean words kept whole on a line)."""
     context = {
         "d": data,
         "font_dir": FONT_DIR.as_uri(),
         "due_on": datetime.date.fromisoformat(data["due_on"]),
         "issued_on": datetime.date.fromisoformat(data["issued_on"]),
     }
-    html = render_to_string("operations/pdf/invoice.html", context)
-    return HTML(string=html, base_url=str(FONT_DIR)).write_pdf()
+    return render_to_string("operations/pdf/invoice.html", context)
+
+
+def render_invoice_pdf(data: dict) -> bytes:
+    """Frozen invoice data → PDF bytes (Korean, NanumGothic embedded)."""
+    from weasyprint import HTML  # heavy import, only where PDFs are made
+
+    return HTML(string=invoice_html(data), base_url=str(FONT_DIR)).write_pdf()
 
 
 def store_invoice_pdf(*, invoice_id: int):
