@@ -7,7 +7,12 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("이용신청")
 
     def ready(self):
-        from .models import Application, Institution
+        from openbanking_portal.kept import changes_state, created
+
+        from .models import Application, AuditEntry, Institution
         from .statistics import COUNTS
 
-        COUNTS.drop_on_change(Application, Institution)
+        # By size class (the institution's capital and type) and state: not on other edits.
+        COUNTS.drop_on_change(Institution)
+        COUNTS.drop_on_change(Application, when=created)
+        COUNTS.drop_on_change(AuditEntry, when=changes_state)

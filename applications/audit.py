@@ -35,6 +35,9 @@ def state_history(lookup: str = "audit_entries"):
 
     return Prefetch(
         lookup,
-        queryset=AuditEntry.objects.exclude(to_state="").order_by("at", "id"),
+        # Only what they read: not the entry's data (JSON decoded per row) or its reason.
+        queryset=AuditEntry.objects.exclude(to_state="")
+        .only("application_id", "at", "to_state")
+        .order_by("at", "id"),
         to_attr="state_entries",
     )

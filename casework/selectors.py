@@ -16,7 +16,7 @@ from applications.models import Application
 from policies.calendar import BusinessCalendar
 
 from .clocks import history_of
-from .models import TEAM_LEAD_GROUPS, Escalation
+from .models import TEAM_LEAD_GROUPS, Escalation, SlaStep
 from .policy import sla_targets
 from .sla import BANK_NEGOTIATION, CLOCK_OF_STATE, elapsed_business_days
 
@@ -49,6 +49,21 @@ def _bank_window_open():
     )
 
 
+def _still_in_its_step() -> Q:
+    """The application is now in a state whose clock is the escalation's step: only those can
+    still be open (escalations of steps the case has left stay in the table for the report).
+    As EXISTS on the application's key: a join made PostgreSQL hash every application."""
+    states_of: dict[str, list[str]] = {}
+    for state, step in CLOCK_OF_STATE.items():
+        if step != BANK_NEGOTIATION:
+            states_of.setdefault(step, []).append(state)
+    q = Q(pk__in=[])
+    for step, states in states_of.items():
+        in_step = Application.objects.filter(pk=OuterRef("application_id"), state__in=states)
+        q |= Q(step=step) & Exists(in_step)
+    return q
+
+
 def team_leads_by_step() -> dict[str, list[str]]:
     """{step: [the team lead's name or e-mail, ...]} in one query."""
     group_step = {name: step for step, name in TEAM_LEAD_GROUPS.items()}
@@ -79,10 +94,7 @@ def open_escalations(
     targets, amber = sla_targets(timezone.localdate(now))
     candidates = (
         Escalation.objects.alias(window_open=_bank_window_open())
-        .filter(
-            Q(application__state__in=list(CLOCK_OF_STATE)) & ~Q(step=BANK_NEGOTIATION)
-            | Q(step=BANK_NEGOTIATION, window_open=True)
-        )
+        .filter(_still_in_its_step() | Q(step=BANK_NEGOTIATION, window_open=True))
         .select_related("application__institution")
         .prefetch_related(state_history("application__audit_entries"))
         .order_by("created_at", "id")
@@ -103,11 +115,12 @@ def open_escalations(
             continue  # the case moved on, or waits on the applicant
         running.append((escalation, clock))
     leads = team_leads_by_step() if running else {}
+    step_labels = {step: str(label) for step, label in SlaStep.choices}  # once, not per row
     out = [
         OpenEscalation(
             escalation=escalation,
             application=escalation.application,
-            step_label=str(escalation.get_step_display()),
+            step_label=step_labels[escalation.step],
             elapsed=clock.elapsed,
             target=clock.target,
             team_leads=leads.get(escalation.step, []),

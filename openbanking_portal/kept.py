@@ -83,12 +83,30 @@ class Kept:
         except Exception:  # values kept under the old generation are served until they expire
             log.exception("could not replace the generation of %s", self.name)
 
-    def drop_on_change(self, *models, m2m: tuple = ()) -> None:
-        """Drop on every save or delete of `models` and every change of the `m2m` through tables."""
+    def drop_on_change(self, *models, m2m: tuple = (), when=None) -> None:
+        """Drop on every save or delete of `models` and every change of the `m2m` through tables;
+        with `when(instance, created)`, only on the saves it accepts (deletes always drop)."""
+        on_save = self.drop
+        if when is not None:
+
+            def on_save(instance, created=False, **_signal):
+                if when(instance, created):
+                    self.drop()
+
         for model in (*models, *m2m):
             uid = f"kept-{self.name}-{model._meta.label}"
-            post_save.connect(self.drop, sender=model, weak=False, dispatch_uid=uid)
+            post_save.connect(on_save, sender=model, weak=False, dispatch_uid=uid)
             post_delete.connect(self.drop, sender=model, weak=False, dispatch_uid=uid)
         for through in m2m:
             uid = f"kept-{self.name}-{through._meta.label}"
             m2m_changed.connect(self.drop, sender=through, weak=False, dispatch_uid=uid)
+
+
+def created(instance, created: bool) -> bool:
+    """`when` for values that depend on which rows exist, not on their other fields."""
+    return created
+
+
+def changes_state(entry, created: bool) -> bool:
+    """`when` for audit entries: an application's state changed (every transition writes one)."""
+    return bool(entry.to_state)

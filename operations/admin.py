@@ -166,9 +166,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         escalations = None
         application_url = ("", "")
         if request.user.has_perm("casework.view_escalation"):
-            from casework.selectors import open_escalations
+            from casework.dashboard import escalation_rows
 
-            escalations = open_escalations()
+            escalations = escalation_rows()
             # Each row links to its application: one reverse for the page, not one per row.
             url = reverse("admin:applications_application_change", args=[0])
             head, _zero, tail = url.partition("/0/")

@@ -7,6 +7,6 @@ class OperationsConfig(AppConfig):
     verbose_name = _("운영 (이용실적·수수료·하위사업자·제재)")
 
     def ready(self):
-        from .selectors import FIGURES, figure_sources
+        from .selectors import kept_sources
 
-        FIGURES.drop_on_change(*figure_sources())
+        kept_sources()

@@ -35,21 +35,20 @@ class Dashboard:
 FIGURES = Kept("dashboard-figures", seconds=60)
 
 
-def figure_sources() -> list:
-    from applications.models import Application
+def kept_sources() -> None:
+    """What the figures are counted from (OperationsConfig.ready)."""
+    from applications.models import Application, AuditEntry
+    from openbanking_portal.kept import changes_state, created
     from reviews.models import FunctionalTestRound, SecurityCheck
 
     from .models import Payment
 
-    return [
-        Invoice,
-        Payment,
-        SanctionCase,
-        SubMerchant,
-        SecurityCheck,
-        FunctionalTestRound,
-        Application,
-    ]
+    FIGURES.drop_on_change(
+        Invoice, Payment, SanctionCase, SubMerchant, SecurityCheck, FunctionalTestRound
+    )
+    # The overdue checks count only cases still in the step: a case's state, not its other edits.
+    FIGURES.drop_on_change(Application, when=created)
+    FIGURES.drop_on_change(AuditEntry, when=changes_state)
 
 
 def checks_overdue(targets) -> int:

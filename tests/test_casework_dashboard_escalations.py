@@ -140,8 +140,56 @@ def test_dashboard_query_count_is_fixed_with_escalations(
         case_in(["submitted", "contract", "functional_test"][k % 3], days_ago=45)
     assert tasks.escalate_breaches.delay().get() == cases
     client = mfa_client(staff)
-    client.get(reverse(DASHBOARD))  # warm the session, permissions, statistics and figures
-    # session, user, MFA, policies (1), the escalations, their state histories, the team leads
-    with django_assert_num_queries(7):
+    client.get(reverse(DASHBOARD))  # warm the session, permissions and the kept values
+    # session, user, MFA, policies (1): the statistics, figures and escalations are kept
+    with django_assert_num_queries(4):
         response = client.get(reverse(DASHBOARD))
     assert text_of(response).count("data-escalation=") == cases
+    entered(case_in("submitted", days_ago=1), "submitted", days_ago=1)  # a state change
+    # + the statistics, the figures (5), the escalations, their state histories, the team leads
+    with django_assert_num_queries(13):
+        response = client.get(reverse(DASHBOARD))
+    assert text_of(response).count("data-escalation=") == cases
+
+
+def test_a_team_lead_named_after_a_view_shows_at_once(staff):
+    case = case_in("submitted", days_ago=21)
+    tasks.escalate_breaches.delay().get()
+    client = mfa_client(staff)
+    assert "지정되지 않음" in row_of(
+        escalations_table(text_of(client.get(reverse(DASHBOARD)))), case
+    )
+    lead = UserFactory(email="new-lead@centre.kr")
+    lead.groups.add(Group.objects.get(name="SLA 팀장 - 이용승인"))
+    row = row_of(escalations_table(text_of(client.get(reverse(DASHBOARD)))), case)
+    assert "new-lead@centre.kr" in row
+
+
+def test_kept_rows_are_labelled_in_each_readers_language(staff, approval_lead):
+    case = case_in("submitted", days_ago=21)
+    tasks.escalate_breaches.delay().get()
+    korean = row_of(escalations_table(text_of(mfa_client(staff).get(reverse(DASHBOARD)))), case)
+    english_staff = mfa_client(StaffFactory(preferred_language="en"))
+    page = english_staff.get(reverse(DASHBOARD), headers={"accept-language": "en"})
+    english = row_of(escalations_table(text_of(page)), case)
+    assert "이용승인 심사" in korean and "이용승인 심사" not in english
+
+
+def test_days_over_grow_with_the_day_though_nothing_changed(staff, approval_lead):
+    case = case_in("submitted", days_ago=21)
+    tasks.escalate_breaches.delay().get()
+    client = mfa_client(staff)
+
+    def days_over() -> int:
+        row = row_of(escalations_table(text_of(client.get(reverse(DASHBOARD)))), case)
+        return int(re.search(r'<td class="days-over">(-?\d+)</td>', row).group(1))
+
+    from policies.calendar import BusinessCalendar
+
+    today = days_over()
+    next_week = timezone.now() + datetime.timedelta(days=7)
+    later = BusinessCalendar.current().business_days_between(
+        timezone.localdate(), timezone.localdate(next_week)
+    )
+    with mock.patch("django.utils.timezone.now", return_value=next_week):
+        assert days_over() == today + later

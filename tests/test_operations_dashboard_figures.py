@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from operations import payments, sanctions, submerchants
-from operations.models import SubMerchant
+from operations.models import Invoice, SubMerchant
 
 from .conftest import mfa_client, text_of
 from .factories import ApplicationFactory
@@ -111,16 +111,24 @@ def test_figures_are_counted_for_the_day_they_are_shown(staff_client, db):
 def test_the_dashboard_costs_the_same_queries_kept_or_counted_anew(
     staff, institutions, django_assert_num_queries
 ):
+    from applications.lifecycle import apply_transition
+
     for k in range(institutions):
         institution_with_missed(1 + k % 3)
     client = mfa_client(staff)
-    client.get(reverse(DASHBOARD))  # warms the session, the permissions and the kept figures
-    # session, user, MFA, the three policies (1), open SLA escalations (casework; the team leads
-    # only when one is open)
-    with django_assert_num_queries(5):
+    client.get(reverse(DASHBOARD))  # warms the session, the permissions and the kept values
+    # session, user, MFA, the three policies (1): the statistics, figures and escalations are kept
+    with django_assert_num_queries(4):
         assert client.get(reverse(DASHBOARD)).status_code == 200
-    institution_with_missed(1)  # a change: the figures are counted anew, the statistics too
-    # ... + unpaid invoices, missed payments, sanction cases, sub-merchants, overdue checks (1),
-    # and the statistics
+    invoice = Invoice.objects.order_by("pk").first()
+    payments.record_payment(
+        invoice=invoice, amount_krw=1, paid_on=YESTERDAY, reference="P-1", by=staff
+    )
+    # a payment: + unpaid invoices, missed payments, sanction cases, sub-merchants, overdue checks
+    with django_assert_num_queries(9):
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+    application = ApplicationFactory(state="live")
+    apply_transition(application=application, name="suspend", by=staff, reason="테스트")
+    # a state change: + the statistics and the open escalations (none open: no team leads)
     with django_assert_num_queries(11):
         assert client.get(reverse(DASHBOARD)).status_code == 200
