@@ -7,8 +7,8 @@ In-process through Django's test client with DEBUG off (as in production), every
 Each page is requested in turn with the bare view of its kind (bench/urls.py: the same
 authentication, no work), and the anonymous `/healthz/` is the floor of the stack. The cache is
 Redis when one answers on loopback, as in production (bench/clients.py). The staff dashboard is
-measured as a view finds it when nothing changed since the last one, and after a change (its kept
-statistics and figures counted anew). The applicant administers two live institutions, each with a signed contract of 100 accounts, ten
+measured as a view finds it when nothing changed since the last one, after a payment (its kept
+figures counted anew) and after a state change (figures, statistics and escalations anew). The applicant administers two live institutions, each with a signed contract of 100 accounts, ten
 sub-merchants and a year of usage; the detail pages show the first. The dashboard is also measured
 for a user of 50 institutions (a consultant filing for many), the generator's owner.
 """
@@ -149,14 +149,23 @@ BARE = {
 }
 
 
-def after_a_change() -> None:
-    """What a write between two views of the staff dashboard does (an application saved, an invoice
-    paid): the kept statistics and figures are dropped and counted anew (openbanking_portal/kept.py)."""
-    from applications.statistics import COUNTS
+def after_a_payment() -> None:
+    """What a payment, an invoice, a sanction case or a sub-merchant between two views of the staff
+    dashboard does: its kept figures are counted anew (openbanking_portal/kept.py)."""
     from operations.selectors import FIGURES
 
-    COUNTS.drop()
     FIGURES.drop()
+
+
+def after_a_state_change() -> None:
+    """What an application's state change between two views does: the kept statistics, figures and
+    open escalations are all worked out anew."""
+    from applications.statistics import COUNTS
+    from casework.dashboard import OPEN
+
+    after_a_payment()
+    COUNTS.drop()
+    OPEN.drop()
 
 
 def targets(owner, staff, token: str) -> list[tuple]:
@@ -212,12 +221,20 @@ def targets(owner, staff, token: str) -> list[tuple]:
         ),
         ("staff dashboard", "staff", staff_client, reverse("admin:operations_dashboard"), {}),
         (
-            "staff dashboard, after a change",
+            "staff dashboard, after a payment",
             "staff",
             staff_client,
             reverse("admin:operations_dashboard"),
             {},
-            after_a_change,
+            after_a_payment,
+        ),
+        (
+            "staff dashboard, after a state change",
+            "staff",
+            staff_client,
+            reverse("admin:operations_dashboard"),
+            {},
+            after_a_state_change,
         ),
         ("API applications list", "api", api, "/api/v1/applications/", bearer),
         ("API application detail", "api", api, f"/api/v1/applications/{application.pk}/", bearer),

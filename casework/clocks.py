@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from applications.audit import state_history
 from applications.models import Application
 from policies.calendar import BusinessCalendar
 
@@ -31,20 +30,38 @@ def history_of(application: Application) -> list[tuple[str, datetime.datetime]]:
     return [(entry.to_state, entry.at) for entry in entries]
 
 
+def state_histories(applications) -> dict[int, list[tuple[str, datetime.datetime]]]:
+    """{application id: [(state, entered_at), ...]} of `applications` (ids or a queryset) in one
+    query, as plain tuples: the clocks read nothing else (no model rows to build)."""
+    from applications.models import AuditEntry
+
+    histories: dict[int, list[tuple[str, datetime.datetime]]] = {}
+    rows = (
+        AuditEntry.objects.filter(application__in=applications)
+        .exclude(to_state="")
+        .order_by("at", "id")
+        .values_list("application_id", "to_state", "at")
+    )
+    for application_id, state, at in rows:
+        histories.setdefault(application_id, []).append((state, at))
+    return histories
+
+
 def open_cases(*, now: datetime.datetime | None = None, calendar=None) -> list[OpenCase]:
     """Every application whose staff (or supplement) clock runs, red first, then by elapsed."""
     now = now or timezone.now()
     calendar = calendar or BusinessCalendar.current()
     targets, amber = sla_targets(timezone.localdate(now))
-    applications = (
-        Application.objects.filter(state__in=list(CLOCK_OF_STATE))
-        .select_related("institution")
-        .prefetch_related(state_history())
-    )
+    waiting = Application.objects.filter(state__in=list(CLOCK_OF_STATE))
+    histories = state_histories(waiting.values("pk"))
     cases = []
-    for application in applications:
+    for application in waiting.select_related("institution"):
         clock = elapsed_business_days(
-            history_of(application), calendar, now=now, targets=targets, amber_ratio=amber
+            histories.get(application.pk, []),
+            calendar,
+            now=now,
+            targets=targets,
+            amber_ratio=amber,
         )
         if clock is not None:
             cases.append(OpenCase(application=application, clock=clock))

@@ -11,11 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from applications.audit import state_history
 from applications.models import Application
 from policies.calendar import BusinessCalendar
 
-from .clocks import history_of
+from .clocks import state_histories
 from .models import TEAM_LEAD_GROUPS, Escalation, SlaStep
 from .policy import sla_targets
 from .sla import BANK_NEGOTIATION, CLOCK_OF_STATE, elapsed_business_days
@@ -96,15 +95,16 @@ def open_escalations(
         Escalation.objects.alias(window_open=_bank_window_open())
         .filter(_still_in_its_step() | Q(step=BANK_NEGOTIATION, window_open=True))
         .select_related("application__institution")
-        .prefetch_related(state_history("application__audit_entries"))
         .order_by("created_at", "id")
     )
+    candidates = list(candidates)
+    histories = state_histories({e.application_id for e in candidates}) if candidates else {}
     running = []
     for escalation in candidates:
         if escalation.step == BANK_NEGOTIATION:
             history = [(BANK_NEGOTIATION, escalation.started_on)]
         else:
-            history = history_of(escalation.application)
+            history = histories.get(escalation.application_id, [])
         clock = elapsed_business_days(
             history, calendar, now=now, targets=targets, amber_ratio=amber
         )

@@ -48,3 +48,31 @@ def test_adding_then_counting_round_trips(start, n):
     end = cal.add_business_days(start, n)
     assert cal.business_days_between(start, end) == n
     assert n == 0 or cal.is_business_day(end)
+
+
+def counted_day_by_day(calendar: BusinessCalendar, start: datetime.date, end: datetime.date) -> int:
+    """The definition: each day in (start, end] that is a business day."""
+    days = (end - start).days
+    return sum(
+        calendar.is_business_day(start + datetime.timedelta(days=k)) for k in range(1, days + 1)
+    )
+
+
+adjustments = st.frozensets(
+    st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 12, 31)), max_size=8
+)
+
+
+@given(
+    st.dates(min_value=D(2023, 6, 1), max_value=D(2028, 6, 30)),
+    st.integers(min_value=-5, max_value=900),
+    adjustments,
+    adjustments,
+)
+def test_counting_business_days_agrees_with_going_day_by_day(start, length, holidays, working):
+    """Weekends, public holidays (lunar ones too), staff-declared holidays and working days (one
+    day both ways: the working day wins), over ranges across years and backwards."""
+    calendar = BusinessCalendar(extra_holidays=holidays, extra_working_days=working)
+    end = start + datetime.timedelta(days=length)
+    expected = counted_day_by_day(calendar, start, end) if length > 0 else 0
+    assert calendar.business_days_between(start, end) == expected
