@@ -2,6 +2,7 @@ import functools
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -22,6 +23,16 @@ from .models.application import STEP_OF_STATE
 @functools.lru_cache(maxsize=256)
 def step_label(state: str, language: str | None) -> str:
     return str(STEP_OF_STATE[state].label)  # `language` is the key: translated in it
+
+
+class ApplicationChangeList(ChangeList):
+    """The queue reads only what its rows show: not the service description (a long text), the
+    institution's address and contacts, or the other dates."""
+
+    COLUMNS = ("institution__name", "service_name", "state", "created_at", "state_changed_at")
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).only(*self.COLUMNS)
 
 
 class MembershipInline(admin.TabularInline):
@@ -134,6 +145,9 @@ class ApplicationAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_changelist(self, request, **kwargs):
+        return ApplicationChangeList
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)
