@@ -9,8 +9,11 @@ class ApplicationsConfig(AppConfig):
     def ready(self):
         from openbanking_portal.kept import changes_state, created
 
-        from .models import Application, AuditEntry, Institution
+        from .models import Application, AuditEntry, Institution, ScreeningRuleSet
+        from .models.screening import IN_FORCE
         from .statistics import COUNTS
+
+        IN_FORCE.drop_on_change(ScreeningRuleSet)
 
         # By size class (the institution's capital and type) and state: not on other edits.
         COUNTS.drop_on_change(Institution)

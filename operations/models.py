@@ -301,6 +301,11 @@ class SubMerchant(StaffDecision):
             )
         ]
 
+    def get_status_display(self) -> str:
+        # Django's generated method hashes every lazy label (a translation each) on each call;
+        # the sub-merchant list calls it once per row.
+        return str(self.Status(self.status).label) if self.status in self.Status else self.status
+
     def __str__(self) -> str:
         return f"{self.name} ({self.business_registration_number})"
 

@@ -290,7 +290,7 @@ def test_queue_and_review_page_have_a_fixed_query_count(
     ContentType.objects.clear_cache()
     with django_assert_num_queries(12):  # + the state histories for the age (one prefetch)
         staff_client.get(reverse("admin:applications_reviewqueueitem_changelist"))
-    with django_assert_num_queries(8):  # the permissions kept since the queue's request
+    with django_assert_num_queries(7):  # the permissions and the rule set kept since the queue
         staff_client.get(review_url(apps[0]))
 
 

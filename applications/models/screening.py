@@ -7,12 +7,23 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from openbanking_portal.kept import Kept
+
 from .application import Application
+
+# The rule set in force, read by the wizard, the completeness check and every sub-merchant page: kept
+# per day until a version is saved or deleted (ApplicationsConfig.ready).
+IN_FORCE = Kept("screening-rules", seconds=300)
 
 
 class ScreeningRuleSetQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date | None = None) -> "ScreeningRuleSet":
         on = on or timezone.localdate()
+        if self.query.has_filters():  # a narrowed set: not the one kept
+            return self._in_force(on)
+        return IN_FORCE.get(on.isoformat(), lambda: self._in_force(on))
+
+    def _in_force(self, on: datetime.date) -> "ScreeningRuleSet":
         ruleset = self.filter(effective_from__lte=on).order_by("-effective_from", "-id").first()
         if ruleset is None and not self.exists():
             # The data migration loads the seed; a flushed database (transactional tests, a
