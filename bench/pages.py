@@ -152,19 +152,20 @@ BARE = {
 def after_a_payment() -> None:
     """What a payment, an invoice, a sanction case or a sub-merchant between two views of the staff
     dashboard does: its kept figures are counted anew (openbanking_portal/kept.py)."""
-    from operations.selectors import FIGURES
+    from operations.selectors import FEES_AND_CASES
 
-    FIGURES.drop()
+    FEES_AND_CASES.drop()
 
 
 def after_a_state_change() -> None:
-    """What an application's state change between two views does: the kept statistics, figures and
-    open escalations are all worked out anew."""
+    """What an application's state change between two views does: the kept statistics, overdue
+    checks and open escalations are worked out anew (the fees and cases are not)."""
     from applications.statistics import COUNTS
     from casework.dashboard import OPEN
+    from operations.selectors import OVERDUE_CHECKS
 
-    after_a_payment()
     COUNTS.drop()
+    OVERDUE_CHECKS.drop()
     OPEN.drop()
 
 

@@ -146,8 +146,8 @@ def test_dashboard_query_count_is_fixed_with_escalations(
         response = client.get(reverse(DASHBOARD))
     assert text_of(response).count("data-escalation=") == cases
     entered(case_in("submitted", days_ago=1), "submitted", days_ago=1)  # a state change
-    # + the statistics, the figures (5), the escalations, their state histories, the team leads
-    with django_assert_num_queries(13):
+    # + the statistics, the overdue checks, the escalations, their state histories, the team leads
+    with django_assert_num_queries(9):
         response = client.get(reverse(DASHBOARD))
     assert text_of(response).count("data-escalation=") == cases
 

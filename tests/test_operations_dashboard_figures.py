@@ -1,4 +1,4 @@
-"""The staff dashboard's figures are kept between views (operations.selectors.FIGURES) and still
+"""The staff dashboard's figures are kept between views (operations.selectors: FEES_AND_CASES, OVERDUE_CHECKS) and still
 follow every change at once: a payment, a sanction case, a sub-merchant, an overdue check."""
 
 import datetime
@@ -124,11 +124,12 @@ def test_the_dashboard_costs_the_same_queries_kept_or_counted_anew(
     payments.record_payment(
         invoice=invoice, amount_krw=1, paid_on=YESTERDAY, reference="P-1", by=staff
     )
-    # a payment: + unpaid invoices, missed payments, sanction cases, sub-merchants, overdue checks
-    with django_assert_num_queries(9):
+    # a payment: + unpaid invoices, missed payments, sanction cases, sub-merchants
+    with django_assert_num_queries(8):
         assert client.get(reverse(DASHBOARD)).status_code == 200
     application = ApplicationFactory(state="live")
     apply_transition(application=application, name="suspend", by=staff, reason="테스트")
-    # a state change: + the statistics and the open escalations (none open: no team leads)
-    with django_assert_num_queries(11):
+    # a state change: + the statistics, the overdue checks and the open escalations (none open: no
+    # team leads)
+    with django_assert_num_queries(7):
         assert client.get(reverse(DASHBOARD)).status_code == 200
