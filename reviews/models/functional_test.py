@@ -135,6 +135,12 @@ class FunctionalTestRound(models.Model):
         verbose_name = _("기능테스트 차수")
         verbose_name_plural = _("기능테스트 차수")
         ordering = ["application", "number"]
+        indexes = [
+            # The overdue count (staff dashboard) reads only the open rounds.
+            models.Index(
+                fields=["opened_at"], condition=models.Q(outcome="open"), name="round_open"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["application", "number"], name="one_round_number")
         ]
