@@ -50,7 +50,7 @@ def tabulate(counts: list[tuple[str, str, int]]) -> list[StatisticsRow]:
 # an institution changes (openbanking_portal/kept.py; ApplicationsConfig.ready connects them),
 # at most 5 minutes. Keyed by the threshold in force, so a size-class policy that takes effect at
 # midnight counts anew without any write.
-COUNTS = Kept("statistics", seconds=300)
+COUNTS = Kept("statistics", seconds=300, refresh=lambda: application_statistics())
 
 
 def application_statistics() -> list[StatisticsRow]:

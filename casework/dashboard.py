@@ -18,7 +18,7 @@ from openbanking_portal.kept import Kept, changes_state, created
 
 from .models import SlaStep
 
-OPEN = Kept("open-escalations", seconds=300)
+OPEN = Kept("open-escalations", seconds=300, refresh=lambda: escalation_rows())
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,8 +33,12 @@ class Dashboard:
 # they are kept until one of their sources changes (OperationsConfig.ready connects them), in two
 # parts so that a payment does not recount the checks: fees and cases, and the overdue checks
 # (kept at most a minute: a check or a round becomes overdue with the clock alone).
-FEES_AND_CASES = Kept("dashboard-fees-cases", seconds=300)
-OVERDUE_CHECKS = Kept("dashboard-overdue-checks", seconds=60)
+FEES_AND_CASES = Kept(
+    "dashboard-fees-cases", seconds=300, refresh=lambda: figures(timezone.localdate())
+)
+OVERDUE_CHECKS = Kept(
+    "dashboard-overdue-checks", seconds=60, refresh=lambda: figures(timezone.localdate())
+)
 
 
 def kept_sources() -> None:

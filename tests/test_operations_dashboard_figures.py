@@ -133,3 +133,69 @@ def test_the_dashboard_costs_the_same_queries_kept_or_counted_anew(
     # team leads)
     with django_assert_num_queries(7):
         assert client.get(reverse(DASHBOARD)).status_code == 200
+
+
+def test_after_a_committed_state_change_the_next_view_finds_it_all_worked_out(
+    staff, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """The change's commit has a worker work the statistics, checks and escalations out again
+    (openbanking_portal.kept.refresh_kept; eager here): the next view counts nothing itself."""
+    from applications.lifecycle import apply_transition
+
+    from .test_operations_dashboard import statistics_in_progress
+
+    client = mfa_client(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = ApplicationFactory(state="live")
+    client.get(reverse(DASHBOARD))
+    assert statistics_in_progress(text_of(client.get(reverse(DASHBOARD))), "small_medium") == "1"
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(application=application, name="terminate", by=staff, reason="해지 요청")
+    with django_assert_num_queries(4):  # session, user, MFA, policies: nothing counted
+        page = text_of(client.get(reverse(DASHBOARD)))
+    assert statistics_in_progress(page, "small_medium") == "0"
+
+
+def test_a_transaction_of_many_payments_counts_the_figures_once(
+    staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.db import transaction
+
+    from operations import selectors
+
+    counted = []
+    count = selectors._count_fees_and_cases
+    monkeypatch.setattr(
+        selectors, "_count_fees_and_cases", lambda today: (counted.append(today), count(today))[1]
+    )
+    invoices = [institution_with_missed(1).invoices.get() for _ in range(5)]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for k, invoice in enumerate(invoices):
+            payments.record_payment(
+                invoice=invoice, amount_krw=1, paid_on=YESTERDAY, reference=f"B-{k}", by=staff
+            )
+    assert len(counted) == 1  # once for the transaction, not once for each row it wrote
+
+
+def test_a_failing_refresh_leaves_the_write_done_and_the_next_view_counts(
+    staff, staff_client, django_capture_on_commit_callbacks, monkeypatch
+):
+    from operations import selectors
+
+    invoice = institution_with_missed(1).invoices.get()
+    assert figures(staff_client)["outstanding-count"] == "1"
+
+    def broken():
+        raise RuntimeError("worker lost its database")
+
+    monkeypatch.setattr(selectors.FEES_AND_CASES, "refresh", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        payments.record_payment(
+            invoice=invoice,
+            amount_krw=invoice.total_krw,
+            paid_on=YESTERDAY,
+            reference="F-1",
+            by=staff,
+        )
+    assert Invoice.objects.get(pk=invoice.pk).paid_at is not None
+    assert figures(staff_client)["outstanding-count"] == "0"

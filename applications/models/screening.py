@@ -13,7 +13,7 @@ from .application import Application
 
 # The rule set in force, read by the wizard, the completeness check and every sub-merchant page: kept
 # per day until a version is saved or deleted (ApplicationsConfig.ready).
-IN_FORCE = Kept("screening-rules", seconds=300)
+IN_FORCE = Kept("screening-rules", seconds=300, refresh=lambda: ScreeningRuleSet.objects.in_force())
 
 
 class ScreeningRuleSetQuerySet(models.QuerySet):
