@@ -94,6 +94,11 @@ class Kept:
             self._last_drop.token = token
             transaction.on_commit(partial(self._after_commit, token), robust=True)
 
+    def forget(self) -> None:
+        """Make every kept value stale at once, queueing no refresh: what a view that races the
+        worker's refresh finds (bench/pages.py)."""
+        self._new_generation()
+
     def _after_commit(self, token: str | None) -> None:
         self._new_generation()
         # Only the transaction's last drop queues the refresh: after every other one has replaced
