@@ -123,3 +123,56 @@ def test_billing_runs_through_a_real_celery_worker(tmp_path):
     for invoice in invoices:  # the worker stored each PDF under its MEDIA_ROOT, with its hash
         stored = (tmp_path / invoice.file.name).read_bytes()
         assert hashlib.sha256(stored).hexdigest() == invoice.sha256
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_works_the_statistics_out_again_after_a_change(tmp_path, settings):
+    """openbanking_portal.kept: the commit of a change queues `refresh_kept`; a worker on the same
+    Redis cache works the statistics out, and the next view finds them kept."""
+    if not _redis_available():
+        pytest.skip("no local Redis broker")
+    import redis
+    from celery import Celery
+
+    from applications.statistics import COUNTS
+    from policies.services import large_capital_threshold
+
+    cache_url = "redis://127.0.0.1:6379/7"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+    }
+    from .factories import ApplicationFactory
+
+    ensure_policies()
+    ApplicationFactory(institution=InstitutionFactory(paid_in_capital=SMALL))
+    COUNTS.forget()  # nothing kept: only the worker can put the value there
+    key = COUNTS.key(str(large_capital_threshold()))
+    queue = f"kept-test-{uuid.uuid4().hex}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": BROKER,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "REDIS_CACHE_URL": cache_url,
+        "DJANGO_SETTINGS_MODULE": "openbanking_portal.settings",
+    }
+    kept = None
+    try:
+        with running_worker(env, tmp_path / "worker.log") as worker:
+            Celery("sender", broker=BROKER).send_task(
+                "openbanking_portal.kept.refresh_kept", args=["statistics"], queue=queue
+            )
+            deadline = time.monotonic() + TIMEOUT
+            while time.monotonic() < deadline and worker.poll() is None:
+                generation, kept = COUNTS._read(key)
+                if kept is not None and kept[0] == generation:
+                    break
+                time.sleep(0.5)
+    finally:
+        broker = redis.Redis.from_url(BROKER)
+        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    output = (tmp_path / "worker.log").read_text(errors="replace")
+    assert kept is not None, output[-3000:]
+    assert sum(n for _size, _state, n in kept[1]) == 1  # the one application counted by the worker
