@@ -76,32 +76,48 @@ def running_worker(env: dict, log_path: Path):
                 worker.wait()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
-@pytest.mark.django_db(transaction=True)
-def test_billing_runs_through_a_real_celery_worker(tmp_path):
-    if not _redis_available():
-        pytest.skip("no local Redis broker")
-    import redis
-    from celery import Celery
-
-    ensure_policies()
-    # A queue of our own: other runs of this suite may share the broker at the same time.
-    queue = f"operations-test-{uuid.uuid4().hex}"
-    october = datetime.date(2026, 10, 1)
-    institutions = [InstitutionFactory(paid_in_capital=SMALL) for _ in range(3)]
-    for inst in institutions:
-        month_usage(inst, october, count=100)
-
-    env = {
+def worker_env(queue: str, **extra: str) -> dict:
+    """A worker's environment: this test's database and queue, tasks sent over the broker."""
+    return {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": BROKER,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "MEDIA_ROOT": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "openbanking_portal.settings",
+        **extra,
     }
+
+
+@contextlib.contextmanager
+def own_queue(prefix: str):
+    """A broker queue of this test's own (other runs of the suite may share the broker), removed
+    from the broker afterwards."""
+    import redis
+
+    queue = f"{prefix}-{uuid.uuid4().hex}"
     try:
+        yield queue
+    finally:
+        broker = redis.Redis.from_url(BROKER)
+        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the worker needs a shared database")
+@pytest.mark.django_db(transaction=True)
+def test_billing_runs_through_a_real_celery_worker(tmp_path):
+    if not _redis_available():
+        pytest.skip("no local Redis broker")
+    from celery import Celery
+
+    ensure_policies()
+    october = datetime.date(2026, 10, 1)
+    institutions = [InstitutionFactory(paid_in_capital=SMALL) for _ in range(3)]
+    for inst in institutions:
+        month_usage(inst, october, count=100)
+
+    with own_queue("operations-test") as queue:
+        env = worker_env(queue, MEDIA_ROOT=str(tmp_path))
         with running_worker(env, tmp_path / "worker.log") as worker:
             sender = Celery("sender", broker=BROKER)
             sender.send_task("operations.tasks.bill_month", args=["2026-10"], queue=queue)
@@ -112,9 +128,6 @@ def test_billing_runs_through_a_real_celery_worker(tmp_path):
                 if ready == len(institutions) or worker.poll() is not None:
                     break
                 time.sleep(0.5)
-    finally:
-        broker = redis.Redis.from_url(BROKER)
-        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     output = (tmp_path / "worker.log").read_text(errors="replace")
     assert ready == len(institutions), output[-3000:]
     assert "operations.tasks.bill_month" in output
@@ -132,7 +145,6 @@ def test_a_real_worker_works_the_statistics_out_again_after_a_change(tmp_path, s
     Redis cache works the statistics out, and the next view finds them kept."""
     if not _redis_available():
         pytest.skip("no local Redis broker")
-    import redis
     from celery import Celery
 
     from applications.statistics import COUNTS
@@ -148,18 +160,9 @@ def test_a_real_worker_works_the_statistics_out_again_after_a_change(tmp_path, s
     ApplicationFactory(institution=InstitutionFactory(paid_in_capital=SMALL))
     COUNTS.forget()  # nothing kept: only the worker can put the value there
     key = COUNTS.key(str(large_capital_threshold()))
-    queue = f"kept-test-{uuid.uuid4().hex}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": BROKER,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "REDIS_CACHE_URL": cache_url,
-        "DJANGO_SETTINGS_MODULE": "openbanking_portal.settings",
-    }
     kept = None
-    try:
+    with own_queue("kept-test") as queue:
+        env = worker_env(queue, REDIS_CACHE_URL=cache_url)
         with running_worker(env, tmp_path / "worker.log") as worker:
             Celery("sender", broker=BROKER).send_task(
                 "openbanking_portal.kept.refresh_kept", args=["statistics"], queue=queue
@@ -170,9 +173,6 @@ def test_a_real_worker_works_the_statistics_out_again_after_a_change(tmp_path, s
                 if kept is not None and kept[0] == generation:
                     break
                 time.sleep(0.5)
-    finally:
-        broker = redis.Redis.from_url(BROKER)
-        broker.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
     output = (tmp_path / "worker.log").read_text(errors="replace")
     assert kept is not None, output[-3000:]
     assert sum(n for _size, _state, n in kept[1]) == 1  # the one application counted by the worker
